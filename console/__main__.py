@@ -1,0 +1,25 @@
+"""Entry point: ``otp-console`` / ``python -m console``. No command opens the GUI; commands stay headless."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the GUI, the self-test or the CLI; Qt is imported only for the first two."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in args:
+        from console.ui.selftest import run_self_test
+
+        return run_self_test()
+    if not args or args[0] in {"gui", "--gui"}:
+        from console.ui.app import run_gui
+
+        return run_gui()
+    from console.cli.main import main as cli_main
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The headless face: subcommands over the core service, one JSON line per result."""

@@ -1,0 +1,147 @@
+"""Subcommands: send, check, balance, run, simulate, phone, history."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import threading
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_OK, emit, exchange_line, result_line
+from console.cli.parser import build_parser
+from console.core import paths
+from console.core.history import History
+from console.core.http import make_client
+from console.core.logstore import LogStore
+from console.core.service import ConsoleService, OperationRequest
+from console.providers import get_provider
+from console.providers.spec import OperationKind
+
+_KIND_OF_COMMAND = {"send": OperationKind.SEND, "check": OperationKind.CHECK, "balance": OperationKind.BALANCE}
+
+
+def _split_fields(args: argparse.Namespace) -> dict[str, str]:
+    fields = {k[2:]: v for k, v in vars(args).items() if k.startswith("f_") and v is not None}
+    for item in args.field:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--field takes K=V, got {item!r}")
+        fields[key.strip()] = value
+    return fields
+
+
+def _operation_id(args: argparse.Namespace) -> str:
+    spec = get_provider(args.provider).spec
+    if args.command == "run":
+        return str(args.operation)
+    kind = _KIND_OF_COMMAND[args.command]
+    for op in spec.operations:
+        if op.kind is kind:
+            return op.id
+    raise ValueError(f"{spec.label} has no {args.command} call")
+
+
+async def _one_shot(args: argparse.Namespace) -> int:
+    try:
+        operation = _operation_id(args)
+        fields = _split_fields(args)
+    except ValueError as exc:
+        emit({"provider": args.provider, "ok": False, "outcome": "refused", "message": str(exc)})
+        return EXIT_BAD_INPUT
+    request = OperationRequest(
+        provider=args.provider, operation=operation, channel=getattr(args, "channel", None), fields=fields,
+        credentials={k[2:]: v for k, v in vars(args).items() if k.startswith("c_") and v},
+        env=args.env, base_url=args.base_url, verification_id=getattr(args, "verification", None),
+    )
+    async with AsyncExitStack() as stack:
+        history = History(paths.history_path())
+        stack.callback(history.close)
+        simulator_url = None
+        if args.env == "simulator" and not args.base_url:
+            from console.simulators.base import Fault
+            from console.simulators.host import SimulatorHost
+
+            host = SimulatorHost(providers=[args.provider])
+            await asyncio.to_thread(host.start)
+            stack.callback(host.stop)
+            if args.sim_fault:
+                host.set_fault(args.provider, Fault(args.sim_fault), count=1)
+            simulator_url = host.base_url
+        client = await stack.enter_async_context(make_client())
+        service = ConsoleService(client, LogStore(1000), history, simulator_url,
+                                 dotenv_path=Path(args.dotenv) if args.dotenv else None)
+        result = await service.run(request)
+    emit(result_line(result))
+    return EXIT_CODES[result.exchange.outcome]
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from console.simulators.host import SimulatorHost
+
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        print(f"warning: the simulators will accept connections on {args.host}", file=sys.stderr)
+    host = SimulatorHost(host=args.host, port=args.port)
+    host.start()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    host.on_phone_message(lambda msg: emit({"event": "phone", **msg.to_dict()}))
+    try:
+        for pid in host.provider_ids():
+            emit({"event": "simulator", "provider": pid, "base_url": host.base_url(pid),
+                  "credentials": host.credentials(pid)})
+        emit({"event": "ready", "url": host.url, "state_dir": str(paths.simulator_dir())})
+        stop.wait()
+    finally:
+        host.stop()
+    return EXIT_OK
+
+
+def _phone(args: argparse.Namespace) -> int:
+    from console.simulators.host import read_phone_messages
+
+    messages = read_phone_messages(paths.simulator_dir(), args.provider)
+    for msg in messages[-args.limit:]:
+        emit(msg.to_dict())
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    history = History(paths.history_path())
+    try:
+        if args.count:
+            emit({"kind": args.kind, "count": history.count_exchanges() if args.kind == "exchange"
+                  else len(history.recent_verifications(10**9, args.provider))})
+            return EXIT_OK
+        rows: list[dict[str, Any]]
+        if args.kind == "verification":
+            rows = [v.to_dict() for v in reversed(history.recent_verifications(args.limit, args.provider))]
+        else:
+            rows = [exchange_line(ex) for ex in history.recent_exchanges(args.limit, args.provider)]
+        for row in rows:
+            emit(row)
+    finally:
+        history.close()
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    if args.command in {"send", "check", "balance", "run"}:
+        return asyncio.run(_one_shot(args))
+    if args.command == "simulate":
+        return _simulate(args)
+    if args.command == "phone":
+        return _phone(args)
+    if args.command == "history":
+        return _history(args)
+    parser.print_help()
+    return EXIT_BAD_INPUT

@@ -1,0 +1,69 @@
+"""JSON-lines output and exit codes shared by every subcommand."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from console.core.models import Exchange, Outcome, Verification
+from console.core.service import OperationResult
+
+EXIT_OK = 0
+EXIT_REFUSED_BY_PROVIDER = 1
+EXIT_BAD_INPUT = 2
+EXIT_NETWORK = 3
+EXIT_INTERNAL = 4
+
+EXIT_CODES = {
+    Outcome.OK: EXIT_OK,
+    Outcome.PROVIDER_ERROR: EXIT_REFUSED_BY_PROVIDER,
+    Outcome.CONTRACT_ERROR: EXIT_REFUSED_BY_PROVIDER,
+    Outcome.REFUSED: EXIT_BAD_INPUT,
+    Outcome.TRANSPORT_ERROR: EXIT_NETWORK,
+    Outcome.INTERNAL_ERROR: EXIT_INTERNAL,
+}
+
+
+def emit(payload: dict[str, Any]) -> None:
+    """Write one JSON line and flush it at once (scripts read the stream live)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def exchange_line(ex: Exchange, verification: Verification | None = None) -> dict[str, Any]:
+    """The result line of one exchange: the documented keys first, then details."""
+    line: dict[str, Any] = {
+        "provider": ex.provider,
+        "operation": ex.operation,
+        "channel": ex.channel or None,
+        "env": ex.env,
+        "ok": ex.ok,
+        "outcome": ex.outcome.value,
+        "http_status": ex.status,
+        "error_code": ex.error_code,
+        "meaning": ex.meaning or None,
+        "request_id": ex.request_id,
+        "verification": ex.verification_id,
+        "latency_ms": round(ex.latency_ms, 1) if ex.latency_ms is not None else None,
+        "message": ex.message,
+        "hint": ex.hint or None,
+        "state": verification.state.value if verification else None,
+        "exchange": ex.id,
+        "method": ex.method or None,
+        "url": ex.url or None,
+        "started_at": ex.started_at,
+    }
+    notes = dict(ex.notes)
+    notes.pop("traceback", None)
+    if notes:
+        line["notes"] = notes
+    return line
+
+
+def result_line(result: OperationResult) -> dict[str, Any]:
+    line = exchange_line(result.exchange, result.verification)
+    data = {k: v for k, v in result.data.items() if k not in {"status"}}
+    if data:
+        line["data"] = data
+    return line

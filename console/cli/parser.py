@@ -1,0 +1,124 @@
+"""The argparse tree, generated from the provider descriptions: one sub-parser per provider per command."""
+
+from __future__ import annotations
+
+import argparse
+
+from console import __version__
+from console.core.credentials import env_var_for
+from console.providers import all_providers
+from console.providers.spec import FieldSpec, OperationKind, ProviderSpec
+
+EPILOG = """exit codes: 0 success, 1 the provider refused (error code, wrong code, bad credentials) or answered
+outside its contract, 2 bad input (nothing sent), 3 network failure, 4 internal error.
+Each result is one JSON line on stdout."""
+
+
+def _flag(name: str) -> list[str]:
+    flags = [f"--{name}"]
+    if "_" in name:
+        flags.append(f"--{name.replace('_', '-')}")
+    return flags
+
+
+def _field_help(fld: FieldSpec, where: str = "") -> str:
+    parts = [fld.label]
+    if fld.help:
+        parts.append(fld.help.rstrip("."))
+    if fld.choices:
+        parts.append("one of: " + ", ".join(v for v in fld.choice_values() if v))
+    if where:
+        parts.append(where)
+    return ". ".join(parts).replace("%", "%%")
+
+
+def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
+    envs = [env.id for env in spec.all_environments()]
+    p.add_argument("--env", choices=envs, default="simulator",
+                   help="where to send: the built-in simulator (default) or the provider's own API")
+    p.add_argument("--base-url", help="replace the provider's documented base URL (version prefix included)")
+    p.add_argument("--field", action="append", default=[], metavar="K=V",
+                   help="any field of the provider's description, by the provider's own parameter name")
+    p.add_argument("--dotenv", default=".env", help="the .env file to read credentials from (default: ./.env)")
+    p.add_argument("--sim-fault", choices=["none", "delay", "html500", "malformed_json", "drop", "timeout", "rate_limit"],
+                   help="simulator only: make it misbehave for this request")
+    creds = p.add_argument_group("credentials (flags, then environment variables, then .env)")
+    for fld in spec.credentials:
+        creds.add_argument(*_flag(fld.name), dest=f"c_{fld.name}", metavar=fld.name.upper(),
+                           help=f"{fld.label} (or ${env_var_for(spec, fld)})")
+
+
+def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: OperationKind) -> None:
+    group = p.add_argument_group("fields")
+    seen: set[str] = set()
+    for op in spec.operations:
+        if op.kind is not op_kind:
+            continue
+        per_channel: dict[str, list[str]] = {}
+        fields: list[FieldSpec] = list(op.fields)
+        if op.kind is OperationKind.SEND:
+            for ch in spec.channels:
+                for fld in ch.fields:
+                    per_channel.setdefault(fld.name, []).append(ch.id)
+                    fields.append(fld)
+        for fld in fields:
+            if fld.name in seen:
+                continue
+            seen.add(fld.name)
+            where = f"channels: {', '.join(per_channel[fld.name])}" if fld.name in per_channel else ""
+            group.add_argument(*_flag(fld.name), dest=f"f_{fld.name}", metavar=fld.name.upper(),
+                               help=_field_help(fld, where))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="otp-console", description="OTP verification console. Without a command it opens the GUI.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"otp-console {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="start the simulators, drive the GUI's send path offscreen, print a JSON summary")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    providers = all_providers()
+
+    for command, kind, text in (
+        ("send", OperationKind.SEND, "start a verification"),
+        ("check", OperationKind.CHECK, "check a code"),
+        ("balance", OperationKind.BALANCE, "test credentials (balance where the provider has one)"),
+    ):
+        cmd = sub.add_parser(command, help=text, description=text, epilog=EPILOG,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        psub = cmd.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
+        for pid, provider in providers.items():
+            spec = provider.spec
+            p = psub.add_parser(pid, help=spec.summary, description=f"{spec.label}: {spec.summary}")
+            if kind is OperationKind.SEND and spec.channels:
+                p.add_argument("--channel", choices=spec.channel_ids(), default=spec.channels[0].id,
+                               help="the way the code travels (default: %(default)s)")
+            if kind is OperationKind.CHECK:
+                p.add_argument("--verification", help="the console's verification id to check against")
+            _add_fields(p, spec, kind)
+            _add_common(p, spec)
+
+    run = sub.add_parser("run", help="run any operation of a provider (e.g. zadarma sounds)")
+    rsub = run.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
+    for pid, provider in providers.items():
+        p = rsub.add_parser(pid, help=provider.spec.summary)
+        p.add_argument("operation", choices=provider.spec.operation_ids())
+        p.add_argument("--channel", choices=provider.spec.channel_ids() or None)
+        _add_common(p, provider.spec)
+
+    sim = sub.add_parser("simulate", help="run the simulators in the foreground and print their URLs")
+    sim.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+
+    phone = sub.add_parser("phone", help="what the simulators' virtual phone received")
+    phone.add_argument("--provider", choices=list(providers))
+    phone.add_argument("--limit", type=int, default=20)
+
+    hist = sub.add_parser("history", help="print stored exchanges (oldest first) as JSON lines")
+    hist.add_argument("--limit", type=int, default=50)
+    hist.add_argument("--provider", choices=list(providers))
+    hist.add_argument("--kind", choices=["exchange", "verification"], default="exchange")
+    hist.add_argument("--count", action="store_true", help="print only how many are stored")
+    return parser

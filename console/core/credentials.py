@@ -1,0 +1,62 @@
+"""Where credentials come from: flags, then environment variables, then ``.env``; demo ones for the simulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from console.core.errors import CredentialsError
+from console.providers.spec import FieldSpec, ProviderSpec
+
+
+def env_var_for(spec: ProviderSpec, fld: FieldSpec) -> str:
+    """The environment variable that supplies a credential, e.g. ``ZADARMA_SECRET``."""
+    return fld.env_var or f"{spec.id.upper()}_{fld.name.upper()}"
+
+
+def read_dotenv(path: Path | None) -> dict[str, str]:
+    """Values of a ``.env`` file, or nothing when there is none."""
+    if path is None or not path.is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def resolve_credentials(
+    spec: ProviderSpec,
+    env_id: str,
+    given: Mapping[str, str],
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: Path | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Pick each credential from the first source that has it.
+
+    Returns:
+        (values, sources): the credentials, and for each the place it came from
+        (``flag``, ``$NAME``, ``.env``, ``simulator demo``).
+    """
+    environ = os.environ if environ is None else environ
+    dotenv = {} if env_id == "simulator" else read_dotenv(dotenv_path)
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for fld in spec.credentials:
+        var = env_var_for(spec, fld)
+        if given.get(fld.name):
+            values[fld.name], sources[fld.name] = given[fld.name], "flag"
+        elif env_id == "simulator" and fld.name in spec.simulator_credentials:
+            values[fld.name], sources[fld.name] = spec.simulator_credentials[fld.name], "simulator demo"
+        elif environ.get(var):
+            values[fld.name], sources[fld.name] = environ[var], f"${var}"
+        elif dotenv.get(var):
+            values[fld.name], sources[fld.name] = dotenv[var], ".env"
+    return values, sources
+
+
+def require_credentials(spec: ProviderSpec, values: Mapping[str, str]) -> None:
+    """Refuse to send when a required credential is missing, naming where it could come from."""
+    missing = [f for f in spec.credentials if f.required and not values.get(f.name)]
+    if missing:
+        names = ", ".join(f"{f.label} (--{f.name} or ${env_var_for(spec, f)})" for f in missing)
+        raise CredentialsError(f"Missing {spec.label} credentials: {names}.", field=missing[0].name)

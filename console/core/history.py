@@ -1,0 +1,180 @@
+"""History in SQLite: a writer thread commits exchanges and verifications; readers use their own connections.
+
+Nothing here may run on a GUI thread except the non-blocking ``save_*`` methods, which only enqueue.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from console.core.models import Exchange, Verification
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS exchanges (
+    id TEXT PRIMARY KEY, started_at REAL NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL,
+    channel TEXT, env TEXT, outcome TEXT NOT NULL, status INTEGER, error_code TEXT,
+    request_id TEXT, verification_id TEXT, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS exchanges_started ON exchanges(started_at);
+CREATE INDEX IF NOT EXISTS exchanges_verification ON exchanges(verification_id);
+CREATE TABLE IF NOT EXISTS verifications (
+    id TEXT PRIMARY KEY, provider TEXT NOT NULL, channel TEXT, destination TEXT, request_id TEXT,
+    state TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS verifications_request ON verifications(provider, request_id);
+"""
+
+_Item = tuple[str, Any]
+
+
+class History:
+    """Append-only store of everything the console did; pruned only when the user asks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._queue: queue.Queue[_Item | None] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+        self._thread.start()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    # ------------------------------------------------------------------------------------------ writing
+    def save_exchange(self, exchange: Exchange) -> None:
+        """Queue an exchange for writing (never blocks)."""
+        self._queue.put(("exchange", exchange))
+
+    def save_verification(self, verification: Verification) -> None:
+        """Queue a snapshot of a verification for writing (never blocks)."""
+        self._queue.put(("verification", verification.to_dict()))
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Block until everything queued so far is committed."""
+        done = threading.Event()
+        self._queue.put(("flush", done))
+        done.wait(timeout)
+        if self._error:
+            raise RuntimeError(f"history writer failed: {self._error}") from self._error
+
+    def close(self) -> None:
+        """Commit what is queued and stop the writer."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(30)
+
+    def _run(self) -> None:
+        conn = self._connect()
+        try:
+            running = True
+            while running:
+                batch = [self._queue.get()]
+                while True:
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                events: list[threading.Event] = []
+                try:
+                    with conn:
+                        for item in batch:
+                            if item is None:
+                                running = False
+                            elif item[0] == "flush":
+                                events.append(item[1])
+                            else:
+                                self._write(conn, item)
+                except sqlite3.Error as exc:  # keep the writer alive; report on the next flush
+                    self._error = exc
+                for event in events:
+                    event.set()
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, item: _Item) -> None:
+        kind, payload = item
+        if kind == "exchange":
+            ex: Exchange = payload
+            conn.execute(
+                "INSERT OR REPLACE INTO exchanges VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ex.id, ex.started_at, ex.provider, ex.operation, ex.channel, ex.env, ex.outcome.value,
+                 ex.status, ex.error_code, ex.request_id, ex.verification_id, json.dumps(ex.to_dict())),
+            )
+        elif kind == "verification":
+            v: dict[str, Any] = payload
+            conn.execute(
+                "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)",
+                (v["id"], v["provider"], v["channel"], v["destination"], v["request_id"], v["state"],
+                 v["created_at"], v["updated_at"], json.dumps(v)),
+            )
+
+    # ------------------------------------------------------------------------------------------ reading
+    def recent_exchanges(self, limit: int = 1000, provider: str | None = None) -> list[Exchange]:
+        """The newest exchanges, oldest first."""
+        sql = "SELECT data FROM exchanges" + (" WHERE provider = ?" if provider else "")
+        sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
+        args: tuple[Any, ...] = (provider, limit) if provider else (limit,)
+        with self._reader() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [Exchange.from_dict(json.loads(r[0])) for r in reversed(rows)]
+
+    def exchanges_of(self, verification_id: str) -> list[Exchange]:
+        with self._reader() as conn:
+            rows = conn.execute(
+                "SELECT data FROM exchanges WHERE verification_id = ? ORDER BY started_at", (verification_id,)
+            ).fetchall()
+        return [Exchange.from_dict(json.loads(r[0])) for r in rows]
+
+    def get_verification(self, verification_id: str) -> Verification | None:
+        with self._reader() as conn:
+            row = conn.execute("SELECT data FROM verifications WHERE id = ?", (verification_id,)).fetchone()
+        return Verification.from_dict(json.loads(row[0])) if row else None
+
+    def find_verification(self, provider: str, request_id: str) -> Verification | None:
+        """The newest verification of ``provider`` with this provider request id."""
+        with self._reader() as conn:
+            row = conn.execute(
+                "SELECT data FROM verifications WHERE provider = ? AND request_id = ? "
+                "ORDER BY created_at DESC LIMIT 1",
+                (provider, request_id),
+            ).fetchone()
+        return Verification.from_dict(json.loads(row[0])) if row else None
+
+    def recent_verifications(self, limit: int = 100, provider: str | None = None) -> list[Verification]:
+        sql = "SELECT data FROM verifications" + (" WHERE provider = ?" if provider else "")
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        args: tuple[Any, ...] = (provider, limit) if provider else (limit,)
+        with self._reader() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [Verification.from_dict(json.loads(r[0])) for r in rows]
+
+    def count_exchanges(self) -> int:
+        with self._reader() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0])
+
+    def size_bytes(self) -> int:
+        """Size on disk, the write-ahead log included."""
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())

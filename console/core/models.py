@@ -1,0 +1,149 @@
+"""Records shared by every part of the console: exchanges (one HTTP call each) and verifications."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Outcome(enum.StrEnum):
+    """How an exchange ended."""
+
+    OK = "ok"
+    PROVIDER_ERROR = "provider_error"
+    TRANSPORT_ERROR = "transport_error"
+    CONTRACT_ERROR = "contract_error"
+    REFUSED = "refused"  # never sent: the console refused the input
+    INTERNAL_ERROR = "internal_error"  # a bug in the console, reported instead of lost
+
+
+class VerificationState(enum.StrEnum):
+    """Where a verification stands."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    VERIFIED = "verified"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+FINAL_STATES = frozenset({VerificationState.VERIFIED, VerificationState.FAILED, VerificationState.EXPIRED})
+
+
+def new_id(prefix: str) -> str:
+    """A short, unique, sortable-enough identifier such as ``v-1a2b3c4d5e``."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP call (or one refused attempt) as the log pane and history show it.
+
+    Secrets are already redacted in every field of this record.
+    """
+
+    id: str
+    seq: int
+    started_at: float
+    provider: str
+    operation: str
+    env: str
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: str
+    outcome: Outcome
+    channel: str = ""
+    status: int | None = None
+    response_headers: tuple[tuple[str, str], ...] = ()
+    response_body: str = ""
+    latency_ms: float | None = None
+    error_code: str | None = None
+    meaning: str = ""
+    message: str = ""
+    hint: str = ""
+    verification_id: str | None = None
+    request_id: str | None = None
+    notes: tuple[tuple[str, str], ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+    @property
+    def summary(self) -> str:
+        """One line for the log pane: what happened, in the user's words."""
+        if self.outcome is Outcome.OK:
+            return self.message or "OK"
+        parts = [p for p in (self.error_code, self.meaning or self.message) if p]
+        return " — ".join(dict.fromkeys(parts)) or self.outcome.value
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["outcome"] = self.outcome.value
+        for key in ("request_headers", "response_headers", "notes", "fields"):
+            data[key] = [list(pair) for pair in getattr(self, key)]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Exchange:
+        values = dict(data)
+        values["outcome"] = Outcome(values["outcome"])
+        for key in ("request_headers", "response_headers", "notes", "fields"):
+            values[key] = tuple(tuple(pair) for pair in values.get(key) or ())
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+
+@dataclass(slots=True)
+class Verification:
+    """One attempt to verify a destination, with the exchanges that belong to it."""
+
+    id: str
+    provider: str
+    channel: str
+    destination: str
+    env: str
+    created_at: float = field(default_factory=time.time)
+    code: str | None = None
+    request_id: str | None = None
+    state: VerificationState = VerificationState.PENDING
+    expires_at: float | None = None
+    updated_at: float = field(default_factory=time.time)
+    exchange_ids: list[str] = field(default_factory=list)
+
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    def move_to(self, state: VerificationState) -> bool:
+        """Change state unless the verification already ended; return whether it changed."""
+        if self.is_final() or state is self.state:
+            return False
+        self.state = state
+        self.updated_at = time.time()
+        return True
+
+    def expire_if_due(self, now: float | None = None) -> bool:
+        """Mark a pending verification expired once its window has passed."""
+        now = time.time() if now is None else now
+        if self.expires_at is not None and now >= self.expires_at and not self.is_final():
+            return self.move_to(VerificationState.EXPIRED)
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["state"] = self.state.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verification:
+        values = dict(data)
+        values["state"] = VerificationState(values["state"])
+        values["exchange_ids"] = list(values.get("exchange_ids") or [])
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})

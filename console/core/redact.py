@@ -1,0 +1,45 @@
+"""Masking of secrets in everything the console records, shows or exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+MASK = "••••"
+
+
+def mask(value: str) -> str:
+    """Keep just enough of a secret to recognise it: ``test…01`` for long values, ``••••`` otherwise."""
+    if len(value) >= 12:
+        return f"{value[:4]}{MASK}{value[-2:]}"
+    return MASK
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret (longest first) with its mask."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, mask(secret))
+    return text
+
+
+def redact_headers(
+    headers: Iterable[tuple[str, str]], secrets: Iterable[str], sensitive: Iterable[str] = ()
+) -> tuple[tuple[str, str], ...]:
+    """Redact header values: known secrets anywhere, and sensitive headers entirely beyond a prefix."""
+    secret_list = list(secrets)
+    sensitive_names = {name.lower() for name in sensitive}
+    out = []
+    for name, value in headers:
+        if name.lower() in sensitive_names:
+            scheme, _, rest = value.partition(" ")
+            value = f"{scheme} {mask(rest)}" if rest and scheme.lower() in {"bearer", "basic"} else mask(value)
+        else:
+            value = redact_text(value, secret_list)
+        out.append((name, value))
+    return tuple(out)
+
+
+def redact_mapping(values: Mapping[str, str], secret_names: Iterable[str]) -> dict[str, str]:
+    """Mask the values of named secret fields."""
+    names = set(secret_names)
+    return {k: (mask(v) if k in names and v else v) for k, v in values.items()}

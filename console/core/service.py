@@ -1,0 +1,226 @@
+"""The API both faces call: validate, build, send, read the answer, record it, move the verification."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from console.core import http
+from console.core.credentials import require_credentials, resolve_credentials
+from console.core.errors import ContractError, InputError, TransportError
+from console.core.history import History
+from console.core.logstore import LogStore
+from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
+from console.core.redact import redact_headers, redact_text
+from console.core.validation import validate_fields
+from console.providers import get_provider
+from console.providers.spec import Call, Interpretation, OperationKind, Provider
+
+VerificationListener = Callable[[Verification], None]
+
+
+@dataclass(slots=True)
+class OperationRequest:
+    """What the user asked for, as typed: the form or the CLI fills this in."""
+
+    provider: str
+    operation: str
+    channel: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict)
+    env: str = "simulator"
+    base_url: str | None = None
+    verification_id: str | None = None
+
+
+@dataclass(slots=True)
+class OperationResult:
+    """The recorded exchange, the verification it belongs to (if any) and decoded data."""
+
+    exchange: Exchange
+    verification: Verification | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.exchange.ok
+
+
+class ConsoleService:
+    """One per process; owns nothing Qt, shared by the GUI and the CLI."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        store: LogStore,
+        history: History | None = None,
+        simulator_url: Callable[[str], str] | None = None,
+        environ: Mapping[str, str] | None = None,
+        dotenv_path: Path | None = None,
+        settings: http.HttpSettings | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.history = history
+        self.simulator_url = simulator_url
+        self.environ = environ
+        self.dotenv_path = dotenv_path
+        self.settings = settings or http.HttpSettings()
+        self.verifications: dict[str, Verification] = {}
+        self._listeners: list[VerificationListener] = []
+
+    # -------------------------------------------------------------------------------------- verifications
+    def on_verification(self, listener: VerificationListener) -> None:
+        """Call ``listener`` whenever a verification is created or changes state."""
+        self._listeners.append(listener)
+
+    def _publish(self, verification: Verification) -> None:
+        self.verifications[verification.id] = verification
+        if self.history:
+            self.history.save_verification(verification)
+        for listener in list(self._listeners):
+            listener(verification)
+
+    async def find_verification(self, provider: str, request_id: str | None, vid: str | None) -> Verification | None:
+        """A verification by id or provider request id, from memory or (off-thread) history."""
+        for v in reversed(list(self.verifications.values())):
+            if (vid and v.id == vid) or (request_id and v.provider == provider and v.request_id == request_id):
+                return v
+        if self.history is None:
+            return None
+        if vid:
+            return await asyncio.to_thread(self.history.get_verification, vid)
+        if request_id:
+            return await asyncio.to_thread(self.history.find_verification, provider, request_id)
+        return None
+
+    # ------------------------------------------------------------------------------------------ running
+    def base_url_for(self, provider: Provider, env: str, override: str | None) -> str:
+        """The base URL to call: an explicit one, the environment's, or the running simulator's."""
+        if override:
+            return override.rstrip("/")
+        environment = provider.spec.environment(env)
+        if environment.base_url:
+            return environment.base_url
+        if self.simulator_url is None:
+            raise InputError("The simulator is not running; start it or choose another environment.")
+        return self.simulator_url(provider.id)
+
+    async def run(self, request: OperationRequest) -> OperationResult:
+        """Carry out one operation; every outcome, failures included, ends as a recorded exchange."""
+        started = time.time()
+        provider = get_provider(request.provider)
+        spec = provider.spec
+        op = spec.operation(request.operation)
+        channel = (request.channel or spec.channels[0].id) if op.kind is OperationKind.SEND and spec.channels else ""
+        base = dict(provider=spec.id, operation=op.id, channel=channel, env=request.env, started_at=started)
+        try:
+            values = validate_fields(spec, op.id, channel or None, request.fields)
+            creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
+            require_credentials(spec, creds)
+            call = Call(spec.id, op.id, channel, values, creds,
+                        self.base_url_for(provider, request.env, request.base_url), request.env)
+        except (InputError, KeyError) as exc:
+            message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            refused = Exchange(id=new_id("x"), seq=0, method="", url="", request_headers=(), request_body="",
+                               outcome=Outcome.REFUSED, message=f"Not sent: {message}",
+                               meaning="The console refused the input before sending anything.",
+                               fields=tuple(request.fields.items()), **base)
+            return OperationResult(self._record(refused))
+
+        verification = await self._verification_for(request, op.kind, call)
+        exchange, interp = await self._exchange(provider, call, base, sources, verification)
+        if verification is not None:
+            self._advance(verification, exchange, interp)
+        return OperationResult(exchange, verification, interp.data if interp else {})
+
+    async def _verification_for(self, request: OperationRequest, kind: OperationKind, call: Call) -> Verification | None:
+        if kind is OperationKind.SEND:
+            ttl = get_provider(call.provider).spec.code_ttl_s
+            return Verification(id=new_id("v"), provider=call.provider, channel=call.channel,
+                                destination=call.values.get("to", ""), env=call.env,
+                                code=call.values.get("code"), expires_at=time.time() + ttl)
+        if kind is OperationKind.CHECK:
+            return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
+        return None
+
+    def _advance(self, verification: Verification, exchange: Exchange, interp: Interpretation | None) -> None:
+        verification.exchange_ids.append(exchange.id)
+        if interp is not None and interp.request_id and not verification.request_id:
+            verification.request_id = interp.request_id
+        verification.expire_if_due()
+        if exchange.operation == "send" and not exchange.ok:
+            verification.move_to(VerificationState.FAILED)
+        elif interp is not None and interp.state is not None:
+            verification.move_to(interp.state)
+        verification.updated_at = time.time()
+        self._publish(verification)
+
+    async def _exchange(
+        self, provider: Provider, call: Call, base: dict[str, Any], sources: dict[str, str],
+        verification: Verification | None,
+    ) -> tuple[Exchange, Interpretation | None]:
+        secrets = provider.secrets_of(call)
+        sensitive = provider.spec.sensitive_headers
+        method, url, req_headers, req_body = "", call.base_url, (), ""
+        status, resp_headers, resp_body, latency = None, (), "", None
+        interp: Interpretation | None = None
+        notes = {"credentials": ", ".join(f"{k} from {v}" for k, v in sources.items())}
+        try:
+            built = provider.build_request(call)
+            content = built.read()
+            request = self.client.build_request(built.method, built.url, headers=built.headers, content=content)
+            method, url = request.method, str(request.url)
+            req_headers = tuple(request.headers.multi_items())
+            req_body = content.decode("utf-8", errors="replace")
+            raw = await http.send(self.client, request, self.settings.max_body_bytes)
+            status, latency = raw.status, raw.latency_ms
+            resp_headers = tuple(raw.headers.multi_items())
+            resp_body = raw.body.decode("utf-8", errors="replace")
+            if raw.truncated:
+                notes["body"] = f"truncated at {len(raw.body):,} bytes"
+            interp = provider.interpret(call, raw.status, raw.headers, raw.body)
+        except TransportError as exc:
+            interp = Interpretation(Outcome.TRANSPORT_ERROR, message=str(exc), error_code=exc.kind,
+                                    meaning=_TRANSPORT_MEANINGS.get(exc.kind, "The network failed."))
+        except ContractError as exc:
+            interp = Interpretation(Outcome.CONTRACT_ERROR, message=str(exc), error_code=str(status or ""),
+                                    meaning="The answer is not in the shape the provider's contract promises.")
+        except Exception as exc:  # a bug in a provider module must still end as a row, never a lost send
+            interp = Interpretation(Outcome.INTERNAL_ERROR, message=f"{type(exc).__name__}: {exc}",
+                                    meaning="The console failed while handling this request (a bug).")
+            notes["traceback"] = traceback.format_exc()
+        notes.update(interp.notes)
+        exchange = Exchange(
+            id=new_id("x"), seq=0, method=method, url=redact_text(url, secrets),
+            request_headers=redact_headers(req_headers, secrets, sensitive),
+            request_body=redact_text(req_body, secrets), outcome=interp.outcome, status=status,
+            response_headers=resp_headers, response_body=redact_text(resp_body, secrets), latency_ms=latency,
+            error_code=interp.error_code, meaning=interp.meaning, message=interp.message, hint=interp.hint,
+            verification_id=verification.id if verification else None,
+            request_id=interp.request_id or (verification.request_id if verification else None),
+            notes=tuple(notes.items()), fields=tuple(call.values.items()), **base,
+        )
+        return self._record(exchange), interp
+
+    def _record(self, exchange: Exchange) -> Exchange:
+        stored = self.store.append(exchange)
+        if self.history:
+            self.history.save_exchange(stored)
+        return stored
+
+
+_TRANSPORT_MEANINGS = {
+    "timeout": "No answer within the timeout: the server is slow or unreachable.",
+    "connect": "Nothing accepted the connection: wrong host or port, server down, or a firewall.",
+    "tls": "The TLS handshake failed: certificate, CA bundle or protocol mismatch.",
+    "dropped": "The server closed the connection before answering.",
+    "proxy": "The proxy refused or failed the request.",
+}

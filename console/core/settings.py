@@ -1,0 +1,80 @@
+"""Typed, versioned settings in a JSON file under the config dir; UI layout state kept apart; no secrets.
+
+Bump ``SCHEMA_VERSION`` when a stored key changes meaning, and add a migration from the previous version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.core import paths
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(slots=True)
+class Settings:
+    """User settings with their defaults."""
+
+    schema_version: int = SCHEMA_VERSION
+    log_capacity: int = 100_000
+    timeout_s: float = 20.0
+    ca_bundle: str | None = None
+    last_provider: str = "zadarma"
+    environments: dict[str, str] = field(default_factory=dict)
+    base_urls: dict[str, str] = field(default_factory=dict)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def settings_path() -> Path:
+    return paths.config_dir() / "settings.json"
+
+
+def ui_state_path() -> Path:
+    return paths.config_dir() / "ui_state.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings, keeping defaults for anything missing or malformed (blocking: call off the GUI thread)."""
+    data = _read_json(path or settings_path())
+    names = {f.name for f in dataclasses.fields(Settings)}
+    values = {k: v for k, v in data.items() if k in names}
+    values["schema_version"] = SCHEMA_VERSION
+    try:
+        return Settings(**values)
+    except TypeError:
+        return Settings()
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    _write_json(path or settings_path(), dataclasses.asdict(settings))
+
+
+def load_ui_state(path: Path | None = None) -> dict[str, Any]:
+    """Window geometry, splitter positions and the like (blocking: call off the GUI thread)."""
+    return _read_json(path or ui_state_path())
+
+
+def save_ui_state(state: dict[str, Any], path: Path | None = None) -> None:
+    _write_json(path or ui_state_path(), state)

@@ -1,0 +1,36 @@
+"""Test isolation: offscreen Qt, state in a temp folder, no proxies or real credentials, auto markers."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+_SCRUB = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
+          "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own OTP_CONSOLE_HOME and working directory, and no provider credentials."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("OTP_CONSOLE_HOME", str(home))
+    for name in list(os.environ):
+        if name in _SCRUB or name.split("_", 1)[0] in {"ZADARMA", "SSMS", "YCLOUD", "META", "VBEE", "HCP"}:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.path)
+        if "/tests/unit/ui/" in path or "/gui" in path:
+            item.add_marker(pytest.mark.gui)
+        if "/tests/end2end/" in path:
+            item.add_marker(pytest.mark.end2end)
