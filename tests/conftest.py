@@ -6,17 +6,26 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-_SCRUB = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
-          "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR")
+_SCRUB = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own OTP_CONSOLE_HOME and working directory, and no provider credentials."""
     home = tmp_path / "home"
     monkeypatch.setenv("OTP_CONSOLE_HOME", str(home))
@@ -24,7 +33,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         if name in _SCRUB or name.split("_", 1)[0] in {"ZADARMA", "SSMS", "YCLOUD", "META", "VBEE", "HCP"}:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    yield home
+    return home
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

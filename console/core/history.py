@@ -120,15 +120,36 @@ class History:
             ex: Exchange = payload
             conn.execute(
                 "INSERT OR REPLACE INTO exchanges VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ex.id, ex.started_at, ex.provider, ex.operation, ex.channel, ex.env, ex.outcome.value,
-                 ex.status, ex.error_code, ex.request_id, ex.verification_id, json.dumps(ex.to_dict())),
+                (
+                    ex.id,
+                    ex.started_at,
+                    ex.provider,
+                    ex.operation,
+                    ex.channel,
+                    ex.env,
+                    ex.outcome.value,
+                    ex.status,
+                    ex.error_code,
+                    ex.request_id,
+                    ex.verification_id,
+                    json.dumps(ex.to_dict()),
+                ),
             )
         elif kind == "verification":
             v: dict[str, Any] = payload
             conn.execute(
                 "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)",
-                (v["id"], v["provider"], v["channel"], v["destination"], v["request_id"], v["state"],
-                 v["created_at"], v["updated_at"], json.dumps(v)),
+                (
+                    v["id"],
+                    v["provider"],
+                    v["channel"],
+                    v["destination"],
+                    v["request_id"],
+                    v["state"],
+                    v["created_at"],
+                    v["updated_at"],
+                    json.dumps(v),
+                ),
             )
 
     # ------------------------------------------------------------------------------------------ reading
@@ -157,8 +178,7 @@ class History:
         """The newest verification of ``provider`` with this provider request id."""
         with self._reader() as conn:
             row = conn.execute(
-                "SELECT data FROM verifications WHERE provider = ? AND request_id = ? "
-                "ORDER BY created_at DESC LIMIT 1",
+                "SELECT data FROM verifications WHERE provider = ? AND request_id = ? ORDER BY created_at DESC LIMIT 1",
                 (provider, request_id),
             ).fetchone()
         return Verification.from_dict(json.loads(row[0])) if row else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -12,6 +14,25 @@ from console.core.models import Exchange
 Listener = Callable[[list[Exchange]], None]
 
 DEFAULT_CAPACITY = 100_000
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Exchange))
+_FAST_COPY = all(f.init for f in dataclasses.fields(Exchange))
+_SEQ = _FIELDS.index("seq")
+# Fields that repeat across rows (endpoints, error tables) but arrive as fresh strings: share one copy.
+_SHARED = tuple(_FIELDS.index(name) for name in ("url", "error_code", "meaning", "hint"))
+_values = operator.attrgetter(*_FIELDS)
+
+
+def _numbered(entry: Exchange, seq: int) -> Exchange:
+    """``dataclasses.replace(entry, seq=seq)`` in half the time, with repeated strings shared."""
+    if not _FAST_COPY:
+        return dataclasses.replace(entry, seq=seq)
+    values = list(_values(entry))
+    values[_SEQ] = seq
+    for index in _SHARED:
+        if type(values[index]) is str:
+            values[index] = sys.intern(values[index])
+    return Exchange(*values)
 
 
 class LogStore:
@@ -43,7 +64,7 @@ class LogStore:
         with self._lock:
             stored = []
             for entry in entries:
-                numbered = dataclasses.replace(entry, seq=self._next_seq)
+                numbered = _numbered(entry, self._next_seq)
                 self._next_seq += 1
                 self._entries.append(numbered)
                 stored.append(numbered)

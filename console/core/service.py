@@ -125,14 +125,30 @@ class ConsoleService:
             values = validate_fields(spec, op.id, channel or None, request.fields)
             creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
             require_credentials(spec, creds)
-            call = Call(spec.id, op.id, channel, values, creds,
-                        self.base_url_for(provider, request.env, request.base_url), request.env)
+            call = Call(
+                spec.id,
+                op.id,
+                channel,
+                values,
+                creds,
+                self.base_url_for(provider, request.env, request.base_url),
+                request.env,
+            )
         except (InputError, KeyError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            refused = Exchange(id=new_id("x"), seq=0, method="", url="", request_headers=(), request_body="",
-                               outcome=Outcome.REFUSED, message=f"Not sent: {message}",
-                               meaning="The console refused the input before sending anything.",
-                               fields=tuple(request.fields.items()), **base)
+            refused = Exchange(
+                id=new_id("x"),
+                seq=0,
+                method="",
+                url="",
+                request_headers=(),
+                request_body="",
+                outcome=Outcome.REFUSED,
+                message=f"Not sent: {message}",
+                meaning="The console refused the input before sending anything.",
+                fields=tuple(request.fields.items()),
+                **base,
+            )
             return OperationResult(self._record(refused))
 
         verification = await self._verification_for(request, op.kind, call)
@@ -141,12 +157,20 @@ class ConsoleService:
             self._advance(verification, exchange, interp)
         return OperationResult(exchange, verification, interp.data if interp else {})
 
-    async def _verification_for(self, request: OperationRequest, kind: OperationKind, call: Call) -> Verification | None:
+    async def _verification_for(
+        self, request: OperationRequest, kind: OperationKind, call: Call
+    ) -> Verification | None:
         if kind is OperationKind.SEND:
             ttl = get_provider(call.provider).spec.code_ttl_s
-            return Verification(id=new_id("v"), provider=call.provider, channel=call.channel,
-                                destination=call.values.get("to", ""), env=call.env,
-                                code=call.values.get("code"), expires_at=time.time() + ttl)
+            return Verification(
+                id=new_id("v"),
+                provider=call.provider,
+                channel=call.channel,
+                destination=call.values.get("to", ""),
+                env=call.env,
+                code=call.values.get("code"),
+                expires_at=time.time() + ttl,
+            )
         if kind is OperationKind.CHECK:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
         return None
@@ -164,7 +188,11 @@ class ConsoleService:
         self._publish(verification)
 
     async def _exchange(
-        self, provider: Provider, call: Call, base: dict[str, Any], sources: dict[str, str],
+        self,
+        provider: Provider,
+        call: Call,
+        base: dict[str, Any],
+        sources: dict[str, str],
         verification: Verification | None,
     ) -> tuple[Exchange, Interpretation | None]:
         secrets = provider.secrets_of(call)
@@ -188,25 +216,48 @@ class ConsoleService:
                 notes["body"] = f"truncated at {len(raw.body):,} bytes"
             interp = provider.interpret(call, raw.status, raw.headers, raw.body)
         except TransportError as exc:
-            interp = Interpretation(Outcome.TRANSPORT_ERROR, message=str(exc), error_code=exc.kind,
-                                    meaning=_TRANSPORT_MEANINGS.get(exc.kind, "The network failed."))
+            interp = Interpretation(
+                Outcome.TRANSPORT_ERROR,
+                message=str(exc),
+                error_code=exc.kind,
+                meaning=_TRANSPORT_MEANINGS.get(exc.kind, "The network failed."),
+            )
         except ContractError as exc:
-            interp = Interpretation(Outcome.CONTRACT_ERROR, message=str(exc), error_code=str(status or ""),
-                                    meaning="The answer is not in the shape the provider's contract promises.")
+            interp = Interpretation(
+                Outcome.CONTRACT_ERROR,
+                message=str(exc),
+                error_code=str(status or ""),
+                meaning="The answer is not in the shape the provider's contract promises.",
+            )
         except Exception as exc:  # a bug in a provider module must still end as a row, never a lost send
-            interp = Interpretation(Outcome.INTERNAL_ERROR, message=f"{type(exc).__name__}: {exc}",
-                                    meaning="The console failed while handling this request (a bug).")
+            interp = Interpretation(
+                Outcome.INTERNAL_ERROR,
+                message=f"{type(exc).__name__}: {exc}",
+                meaning="The console failed while handling this request (a bug).",
+            )
             notes["traceback"] = traceback.format_exc()
         notes.update(interp.notes)
         exchange = Exchange(
-            id=new_id("x"), seq=0, method=method, url=redact_text(url, secrets),
+            id=new_id("x"),
+            seq=0,
+            method=method,
+            url=redact_text(url, secrets),
             request_headers=redact_headers(req_headers, secrets, sensitive),
-            request_body=redact_text(req_body, secrets), outcome=interp.outcome, status=status,
-            response_headers=resp_headers, response_body=redact_text(resp_body, secrets), latency_ms=latency,
-            error_code=interp.error_code, meaning=interp.meaning, message=interp.message, hint=interp.hint,
+            request_body=redact_text(req_body, secrets),
+            outcome=interp.outcome,
+            status=status,
+            response_headers=resp_headers,
+            response_body=redact_text(resp_body, secrets),
+            latency_ms=latency,
+            error_code=interp.error_code,
+            meaning=interp.meaning,
+            message=interp.message,
+            hint=interp.hint,
             verification_id=verification.id if verification else None,
             request_id=interp.request_id or (verification.request_id if verification else None),
-            notes=tuple(notes.items()), fields=tuple(call.values.items()), **base,
+            notes=tuple(notes.items()),
+            fields=tuple(call.values.items()),
+            **base,
         )
         return self._record(exchange), interp
 

@@ -46,9 +46,7 @@ def _check(spec: ProviderSpec, fld: FieldSpec, value: str) -> str:
     return value
 
 
-def validate_fields(
-    spec: ProviderSpec, op_id: str, channel_id: str | None, raw: Mapping[str, str]
-) -> dict[str, str]:
+def validate_fields(spec: ProviderSpec, op_id: str, channel_id: str | None, raw: Mapping[str, str]) -> dict[str, str]:
     """Check ``raw`` against the fields of the operation (and channel) and return the normalised values.
 
     Empty optional fields are left out, so they are not sent.

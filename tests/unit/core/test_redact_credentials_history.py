@@ -52,17 +52,35 @@ def test_simulator_uses_demo_credentials_unless_flags_given(tmp_path: Path) -> N
 
 
 def _exchange(i: int, verification: str | None = None) -> Exchange:
-    return Exchange(id=f"x-{i}", seq=i, started_at=time.time() + i, provider="zadarma", operation="send",
-                    env="simulator", method="POST", url="http://127.0.0.1/v1/verify/", request_headers=(("A", "b"),),
-                    request_body="to=%2B1", outcome=Outcome.OK, status=200, verification_id=verification,
-                    notes=(("X-RateLimit-Remaining", "99"),))
+    return Exchange(
+        id=f"x-{i}",
+        seq=i,
+        started_at=time.time() + i,
+        provider="zadarma",
+        operation="send",
+        env="simulator",
+        method="POST",
+        url="http://127.0.0.1/v1/verify/",
+        request_headers=(("A", "b"),),
+        request_body="to=%2B1",
+        outcome=Outcome.OK,
+        status=200,
+        verification_id=verification,
+        notes=(("X-RateLimit-Remaining", "99"),),
+    )
 
 
 def test_history_round_trip(tmp_path: Path) -> None:
     history = History(tmp_path / "h.sqlite3")
     try:
-        v = Verification(id="v-1", provider="zadarma", channel="sms", destination="+442037691880",
-                         env="simulator", request_id="abc+/=")
+        v = Verification(
+            id="v-1",
+            provider="zadarma",
+            channel="sms",
+            destination="+442037691880",
+            env="simulator",
+            request_id="abc+/=",
+        )
         for i in range(5):
             history.save_exchange(_exchange(i, "v-1" if i == 2 else None))
         history.save_verification(v)

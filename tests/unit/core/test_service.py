@@ -32,8 +32,9 @@ async def test_send_ok_creates_pending_verification_and_masks_secrets() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"status": "success", "request_id": "r+1/="},
-                              headers={"X-RateLimit-Remaining": "99"})
+        return httpx.Response(
+            200, json={"status": "success", "request_id": "r+1/="}, headers={"X-RateLimit-Remaining": "99"}
+        )
 
     service = _service(handler)
     result = await service.run(SEND)
@@ -70,15 +71,31 @@ async def test_check_verifies_the_verification_found_by_request_id() -> None:
 @pytest.mark.parametrize(
     ("handler", "outcome", "code", "text"),
     [
-        (_json(200, {"status": "error", "message": "Invalid verification code"}), Outcome.PROVIDER_ERROR,
-         "invalid_code", "does not match"),
-        (_json(400, {"status": "error", "message": '"to" param is required'}), Outcome.PROVIDER_ERROR,
-         "param_required", "missing"),
-        (_json(401, {"status": "error", "message": "Not authorized"}), Outcome.PROVIDER_ERROR, "401",
-         "wrong key or secret"),
+        (
+            _json(200, {"status": "error", "message": "Invalid verification code"}),
+            Outcome.PROVIDER_ERROR,
+            "invalid_code",
+            "does not match",
+        ),
+        (
+            _json(400, {"status": "error", "message": '"to" param is required'}),
+            Outcome.PROVIDER_ERROR,
+            "param_required",
+            "missing",
+        ),
+        (
+            _json(401, {"status": "error", "message": "Not authorized"}),
+            Outcome.PROVIDER_ERROR,
+            "401",
+            "wrong key or secret",
+        ),
         (_json(429, {"status": "error", "message": "Too many requests"}), Outcome.PROVIDER_ERROR, "429", "Rate limit"),
-        (lambda r: httpx.Response(500, text="<html><title>500 Internal Server Error</title></html>"),
-         Outcome.CONTRACT_ERROR, "500", "shape"),
+        (
+            lambda r: httpx.Response(500, text="<html><title>500 Internal Server Error</title></html>"),
+            Outcome.CONTRACT_ERROR,
+            "500",
+            "shape",
+        ),
         (lambda r: httpx.Response(200, text='{"status": "succ'), Outcome.CONTRACT_ERROR, "200", "shape"),
         (_json(200, {"weird": True}), Outcome.CONTRACT_ERROR, "200", "shape"),
     ],
@@ -164,14 +181,15 @@ async def test_live_secret_never_recorded(tmp_path: Path) -> None:
     history = History(tmp_path / "h.sqlite3")
     try:
         service = _service(_json(200, {"status": "success", "balance": 1, "currency": "USD"}), history)
-        request = OperationRequest("zadarma", "balance", env="live",
-                                   credentials={"key": "live_key_123456", "secret": "live_secret_abcdef"})
+        request = OperationRequest(
+            "zadarma", "balance", env="live", credentials={"key": "live_key_123456", "secret": "live_secret_abcdef"}
+        )
         result = await service.run(request)
         assert result.exchange.ok
         assert "balance 1 USD" in result.exchange.message
         history.flush()
     finally:
         history.close()
-    raw = b"".join(p.read_bytes() for p in tmp_path.glob("h.sqlite3*"))
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("h.sqlite3*"))  # noqa: ASYNC240
     assert b"live_secret_abcdef" not in raw
     assert b"live_key_123456" not in raw

@@ -1,0 +1,1 @@
+"""The GUI face: the only package that imports PySide6 or qasync."""

@@ -1,0 +1,189 @@
+"""The GUI's composition root: builds the core (off the GUI thread), the window, and shuts them down."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QApplication
+
+from console import APP_NAME
+from console.core.logstore import LogStore
+from console.ui import excepthook
+from console.ui.bridge import CoreBridge
+from console.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    import httpx
+
+    from console.core.history import History
+    from console.core.service import ConsoleService
+    from console.simulators.host import SimulatorHost
+
+_HEAVY = (
+    "httpx",
+    "aiohttp.web",
+    "console.core.service",
+    "console.core.history",
+    "console.providers",
+    "console.simulators.host",
+    "console.ui.provider_form",
+)
+HISTORY_ROWS_AT_START = 500
+
+
+def _warm_imports() -> None:
+    """Import the heavy modules on a worker thread so the window is up before they load."""
+    for name in _HEAVY:
+        importlib.import_module(name)
+
+
+def _credential_hints() -> dict[str, dict[str, str]]:
+    """Per provider, where each credential would come from (reads .env: call off the GUI thread)."""
+    from console.core.credentials import env_var_for, read_dotenv
+    from console.providers import all_providers
+
+    dotenv = read_dotenv(Path.cwd() / ".env")
+    hints: dict[str, dict[str, str]] = {}
+    for pid, provider in all_providers().items():
+        hints[pid] = {}
+        for fld in provider.spec.credentials:
+            var = env_var_for(provider.spec, fld)
+            source = f"${var}" if os.environ.get(var) else ".env" if dotenv.get(var) else ""
+            hints[pid][fld.name] = f"from {source}" if source else f"not set: type it, or set ${var} / .env"
+    return hints
+
+
+class ConsoleApp:
+    """Owns the core objects for one GUI session; the window exists from the start, the core after start()."""
+
+    def __init__(self) -> None:
+        self.bridge = CoreBridge()
+        self.store = LogStore()
+        self.window = MainWindow(self.store, self.bridge)
+        self.history: History | None = None
+        self.host: SimulatorHost | None = None
+        self.client: httpx.AsyncClient | None = None
+        self.service: ConsoleService | None = None
+        self._closed = asyncio.Event()
+        self.window.closing.connect(self._closed.set)
+
+    async def start(self) -> None:
+        """Load settings, history and the simulators without blocking the GUI thread, then add the forms."""
+        excepthook.install(self.store, self.bridge, asyncio.get_running_loop())
+        from console.core.settings import load_settings, load_ui_state
+
+        settings, ui_state = await asyncio.gather(asyncio.to_thread(load_settings), asyncio.to_thread(load_ui_state))
+        self.window.restore_ui_state(ui_state)
+        await asyncio.to_thread(_warm_imports)
+        hints = await asyncio.to_thread(_credential_hints)
+
+        from console.core import paths
+        from console.core.history import History
+        from console.core.http import HttpSettings, make_client
+        from console.core.service import ConsoleService
+        from console.providers import all_providers
+        from console.simulators.host import SimulatorHost
+        from console.ui.provider_form import ProviderForm
+
+        self.history = await asyncio.to_thread(History, paths.history_path())
+        self.store.extend(await asyncio.to_thread(self.history.recent_exchanges, HISTORY_ROWS_AT_START))
+        host = SimulatorHost()
+        host.on_phone_message(self.bridge.publish_phone)
+        try:
+            await asyncio.to_thread(host.start)
+            self.host = host
+            sim_text = f"Simulators running on {host.url}"
+        except Exception as exc:  # the app stays usable against live APIs
+            sim_text = f"Simulators failed to start: {exc}"
+            self.window.show_banner(sim_text)
+        self.client = make_client(HttpSettings(timeout_s=settings.timeout_s, ca_bundle=settings.ca_bundle))
+        self.service = ConsoleService(
+            self.client,
+            self.store,
+            self.history,
+            self.host.base_url if self.host else None,
+            dotenv_path=Path.cwd() / ".env",
+        )
+        self.service.on_verification(self.bridge.publish_verification)
+        forms = {
+            pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
+            for pid, p in all_providers().items()
+        }
+        self.window.attach(self.service, forms, f"{sim_text} · history {paths.history_path()}")
+        if self.host:
+            for message in await asyncio.to_thread(self.host.phone_messages):
+                self.window.phone.add_message(message)
+        if ui_state.get("provider") in forms:
+            self.window.select_provider(ui_state["provider"])
+
+    async def stop(self) -> None:
+        """Save the window state and close the client, the simulators and history (all off the GUI thread)."""
+        from console.core.settings import save_ui_state
+
+        await asyncio.to_thread(save_ui_state, self.window.ui_state())
+        if self.client is not None:
+            await self.client.aclose()
+        if self.host is not None:
+            await asyncio.to_thread(self.host.stop)
+        if self.history is not None:
+            await asyncio.to_thread(self.history.close)
+
+    async def run_until_closed(self) -> None:
+        await self.start()
+        await self._closed.wait()
+        await self.stop()
+
+
+def make_qapp() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("otp-console")
+    return app
+
+
+def _exit_after_shown(app: QApplication, window: MainWindow, started: float) -> int:
+    """Start-up benchmark hook: report when the window is first shown, then quit."""
+    window.show()
+    while not window.isVisible() or not window.windowHandle() or not window.windowHandle().isExposed():
+        app.processEvents()
+        if time.perf_counter() - started > 30:
+            break
+    app.processEvents()
+    print(f"shown {(time.perf_counter() - started) * 1000:.1f}", flush=True)
+    return 0
+
+
+def run_gui(started: float | None = None) -> int:
+    """Open the console on its simulators and run until the window closes."""
+    import qasync
+
+    started = started if started is not None else time.perf_counter()
+    app = make_qapp()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    console = ConsoleApp()
+    if os.environ.get("OTP_CONSOLE_EXIT_AFTER_SHOWN"):
+        return _exit_after_shown(app, console.window, started)
+    console.window.show()
+    with loop:
+        loop.run_until_complete(console.run_until_closed())
+    return 0
+
+
+def run_coroutine(coro: Any) -> Any:
+    """Run ``coro`` on a qasync loop over the QApplication (used by the self-test)."""
+    import qasync
+
+    app = make_qapp()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(coro)

@@ -1,0 +1,105 @@
+"""The detail pane: the selected exchange's request, response, meaning and notes, with copy as cURL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from console.core.export import pretty_body, to_curl
+from console.core.models import Exchange
+from console.ui import theme
+
+MAX_SHOWN = 200_000  # characters of a body shown at once; the full text stays in the record
+
+
+def _headers_text(headers: tuple[tuple[str, str], ...]) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in headers)
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SHOWN:
+        return text
+    return text[:MAX_SHOWN] + f"\n\n… {len(text) - MAX_SHOWN:,} more characters not shown"
+
+
+class DetailView(QWidget):
+    """Shows one Exchange in full; everything it shows is already redacted in the record."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exchange: Exchange | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.headline = QLabel("Select a row of the log to see the request and the response.")
+        self.headline.setObjectName("detail_headline")
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        self.tabs = QTabWidget()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.request = QPlainTextEdit(readOnly=True)
+        self.response = QPlainTextEdit(readOnly=True)
+        self.notes = QPlainTextEdit(readOnly=True)
+        for name, edit in (("Request", self.request), ("Response", self.response), ("Notes", self.notes)):
+            edit.setFont(mono)
+            edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            self.tabs.addTab(edit, name)
+        layout.addWidget(self.tabs, 1)
+        buttons = QHBoxLayout()
+        self.copy_curl = QPushButton("Copy as cURL")
+        self.copy_curl.setToolTip("Secrets stay masked, as in the log")
+        self.copy_curl.clicked.connect(self._copy_curl)
+        self.copy_curl.setEnabled(False)
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_curl)
+        layout.addLayout(buttons)
+
+    def show_exchange(self, ex: Exchange | None) -> None:
+        self.exchange = ex
+        self.copy_curl.setEnabled(bool(ex and ex.method))
+        if ex is None:
+            self.headline.setText("Select a row of the log to see the request and the response.")
+            for edit in (self.request, self.response, self.notes):
+                edit.clear()
+            return
+        colour = theme.OUTCOME_COLOURS.get(ex.outcome.value, theme.MUTED)
+        when = dt.datetime.fromtimestamp(ex.started_at).strftime("%Y-%m-%d %H:%M:%S")
+        parts = [
+            f"<b style='color:{colour}'>{ex.outcome.value.replace('_', ' ').upper()}</b>",
+            f"{ex.provider} · {ex.operation}" + (f" · {ex.channel}" if ex.channel else ""),
+            f"HTTP {ex.status}" if ex.status else "no HTTP answer",
+            f"{ex.latency_ms:.0f} ms" if ex.latency_ms is not None else "",
+            when,
+        ]
+        lines = [" &nbsp;·&nbsp; ".join(p for p in parts if p)]
+        if ex.error_code or ex.meaning:
+            lines.append(f"<b>{ex.error_code or ''}</b> {ex.meaning}")
+        if ex.message:
+            lines.append(ex.message.replace("<", "&lt;"))
+        if ex.hint:
+            lines.append(f"<i>What to do:</i> {ex.hint}")
+        ids = [
+            f"request_id {ex.request_id}" if ex.request_id else "",
+            f"verification {ex.verification_id}" if ex.verification_id else "",
+        ]
+        if any(ids):
+            lines.append(f"<span style='color:{theme.MUTED}'>{' · '.join(i for i in ids if i)}</span>")
+        self.headline.setText("<br>".join(lines))
+        request = f"{ex.method} {ex.url}\n{_headers_text(ex.request_headers)}"
+        if ex.request_body:
+            request += "\n\n" + pretty_body(ex.request_body, ex.request_headers)
+        if ex.fields:
+            request += "\n\n# fields as validated\n" + "\n".join(f"{k} = {v}" for k, v in ex.fields)
+        self.request.setPlainText(_clip(request) if ex.method else ex.message)
+        if ex.status is not None:
+            response = f"HTTP {ex.status}\n{_headers_text(ex.response_headers)}\n\n"
+            response += pretty_body(ex.response_body, ex.response_headers)
+        else:
+            response = f"No response.\n{ex.message}"
+        self.response.setPlainText(_clip(response))
+        self.notes.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—")
+
+    def _copy_curl(self) -> None:
+        if self.exchange is not None:
+            QGuiApplication.clipboard().setText(to_curl(self.exchange))

@@ -1,0 +1,364 @@
+"""Qt table model and filter proxy over the core ``LogStore`` (batched appends, cheap ``data()``)."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import itertools
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from console.core.logstore import LogStore
+from console.core.models import Exchange, Outcome
+from console.ui.theme import OUTCOME_COLOURS
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ExchangeRole = int(Qt.ItemDataRole.UserRole) + 1
+SeqRole = int(Qt.ItemDataRole.UserRole) + 2
+
+FLUSH_INTERVAL_MS = 50
+_ROW_CACHE_SIZE = 512
+_DASH = "—"
+
+
+HEADERS = ("Time", "Provider", "Operation", "Env", "Method", "Status", "Latency", "Outcome", "Code", "Result")
+#: Columns of the log table, in display order.
+Column = enum.IntEnum("Column", "TIME PROVIDER OPERATION ENV METHOD STATUS LATENCY OUTCOME CODE RESULT", start=0)
+
+OUTCOME_COLORS = {o: OUTCOME_COLOURS[o.value] for o in Outcome}
+OUTCOME_LABELS = {o: o.value.replace("_", " ").capitalize() for o in Outcome} | {Outcome.OK: "OK"}
+
+# Columns painted in the outcome colour (the rest keep the palette's text colour): errors stand out,
+# OK rows only colour their Outcome cell.
+_ERROR_COLUMNS = frozenset(int(c) for c in (Column.STATUS, Column.OUTCOME, Column.CODE, Column.RESULT))
+_COLOURED = {o: _ERROR_COLUMNS for o in Outcome} | {
+    Outcome.OK: frozenset({int(Column.OUTCOME)}),
+    Outcome.REFUSED: frozenset({int(Column.OUTCOME), int(Column.RESULT)}),
+}
+_RIGHT_ALIGNED = frozenset(int(c) for c in (Column.STATUS, Column.LATENCY))
+_OUTCOME_COLUMN = int(Column.OUTCOME)
+_RESULT_COLUMN = int(Column.RESULT)
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_SERVED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGN, _TOOLTIP, ExchangeRole, SeqRole})
+
+
+def format_row(exchange: Exchange, provider_label: str | None = None) -> tuple[str, ...]:
+    """The display strings of one exchange, one per :class:`Column`."""
+    op = f"{exchange.operation} · {exchange.channel}" if exchange.channel else exchange.operation
+    latency = _DASH if exchange.latency_ms is None else f"{exchange.latency_ms:.0f} ms"
+    millis = int((exchange.started_at % 1.0) * 1000)
+    return (
+        f"{time.strftime('%H:%M:%S', time.localtime(exchange.started_at))}.{millis:03d}",
+        provider_label or exchange.provider,
+        op,
+        exchange.env,
+        exchange.method,
+        _DASH if exchange.status is None else str(exchange.status),
+        latency,
+        OUTCOME_LABELS.get(exchange.outcome, exchange.outcome.value),
+        exchange.error_code or "",
+        exchange.summary,
+    )
+
+
+def result_tooltip(exchange: Exchange) -> str | None:
+    """Meaning and hint of an exchange, for the Result column's tooltip."""
+    parts = [p for p in (exchange.meaning or exchange.message, exchange.hint) if p]
+    return "\n".join(dict.fromkeys(parts)) or None
+
+
+class LogTableModel(QAbstractTableModel):
+    """Adapts a :class:`LogStore` to a table, one row per exchange, oldest first.
+
+    Store listeners may run on any thread: they only queue the batch under a lock and wake the model,
+    which flushes on its own (GUI) thread at most every ``FLUSH_INTERVAL_MS``: one ``beginRemoveRows``
+    for what fell off the front of the bounded store, then one ``beginInsertRows`` for the batch. Row
+    ``r`` always shows sequence number ``first_seq + r``; rows are contiguous in ``seq``.
+
+    Attributes:
+        store: The adapted store.
+        capacity: Most rows shown at once (the store's capacity).
+    """
+
+    _wake_requested = Signal()
+
+    def __init__(self, store: LogStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.capacity = store.capacity
+        self._rows: list[Exchange] = []  # row r is self._rows[r]
+        self._next_seq = store.next_seq
+        self._lock = threading.Lock()
+        self._pending: list[list[Exchange]] = []
+        self._wake_pending = False
+        self._cache: dict[int, tuple[str, ...]] = {}
+        self._provider_labels: dict[str, str] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FLUSH_INTERVAL_MS)
+        self._timer.timeout.connect(self.flush_now)
+        self._wake_requested.connect(self._on_wake_requested)
+        self._brushes = {o: QBrush(QColor(c)) for o, c in OUTCOME_COLORS.items()}
+        bold = QFont()
+        bold.setBold(True)
+        self._outcome_font = {o: (None if o in (Outcome.OK, Outcome.REFUSED) else bold) for o in Outcome}
+        # A weak listener: the store must not keep a dropped model alive.
+        ref = weakref.ref(self)
+
+        def listener(batch: list[Exchange]) -> None:
+            model = ref()
+            if model is not None:
+                model._on_store_appended(batch)
+
+        self._unsubscribe: Callable[[], None] | None = store.subscribe(listener)
+        unsubscribe = self._unsubscribe
+        self.destroyed.connect(lambda *_: _safe_call(unsubscribe))
+        existing = store.snapshot()
+        if existing:
+            self._rows = existing
+            self._next_seq = existing[-1].seq + 1
+
+    def _on_store_appended(self, batch: list[Exchange]) -> None:
+        with self._lock:
+            self._pending.append(batch)
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        self._wake_requested.emit()  # queued when called off the GUI thread
+
+    @Slot()
+    def _on_wake_requested(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def detach(self) -> None:
+        """Stop listening to the store (rows already shown stay)."""
+        if self._unsubscribe is not None:
+            _safe_call(self._unsubscribe)
+            self._unsubscribe = None
+
+    @Slot()
+    def flush_now(self) -> None:
+        """Apply every queued batch now: one removal from the front, then one insertion at the end."""
+        with self._lock:
+            batches, self._pending = self._pending, []
+            self._wake_pending = False
+        entries = self._collect(batches)
+        if not entries:
+            return
+        shown = len(self._rows)
+        # After a gap (the store dropped rows we never showed) nothing shown stays adjacent: drop it all.
+        gap = entries[0].seq != self._next_seq
+        drop = shown if gap else max(0, shown + len(entries) - self.capacity)
+        if len(entries) > self.capacity:
+            entries = entries[-self.capacity :]
+        if drop:
+            self.beginRemoveRows(QModelIndex(), 0, drop - 1)
+            del self._rows[:drop]  # a memmove of at most `capacity` pointers; frees the dropped rows now
+            self.endRemoveRows()
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        self._rows.extend(entries)
+        self._next_seq = entries[-1].seq + 1
+        self.endInsertRows()
+
+    def _collect(self, batches: list[list[Exchange]]) -> list[Exchange]:
+        """New entries, contiguous in ``seq``; gaps left by out-of-order listeners are read from the store."""
+        entries = [e for batch in batches for e in batch if e.seq >= self._next_seq]
+        if not entries:
+            return entries
+        start = max(self._next_seq, self.store.first_seq)
+        if entries[0].seq != start or any(b.seq - a.seq != 1 for a, b in itertools.pairwise(entries)):
+            by_seq = {e.seq: e for e in entries}
+            filled = [by_seq.get(s) or self.store.by_seq(s) for s in range(start, max(by_seq) + 1)]
+            # None: the store dropped it meanwhile; keep the contiguous run after the last one.
+            cut = max((i for i, e in enumerate(filled) if e is None), default=-1)
+            entries = [e for e in filled[cut + 1 :] if e is not None]
+        return entries
+
+    @property
+    def first_seq(self) -> int:
+        """Sequence number shown in row 0 (``next_seq`` when empty)."""
+        return self._next_seq - len(self._rows)
+
+    @property
+    def next_seq(self) -> int:
+        """Sequence number the next inserted row will have."""
+        return self._next_seq
+
+    def exchange_at(self, row: int) -> Exchange:
+        """The exchange shown in ``row`` (raises IndexError when out of range)."""
+        if row < 0:
+            raise IndexError(row)
+        return self._rows[row]
+
+    def row_of_seq(self, seq: int) -> int | None:
+        """Row showing ``seq``, or None if it is not shown."""
+        row = seq - self.first_seq
+        return row if 0 <= row < len(self._rows) else None
+
+    def row_of_id(self, exchange_id: str) -> int | None:
+        """Row showing the exchange with this id (searched from the newest), or None."""
+        rows = self._rows
+        for row in range(len(rows) - 1, -1, -1):
+            if rows[row].id == exchange_id:
+                return row
+        return None
+
+    def set_provider_labels(self, labels: dict[str, str]) -> None:
+        """Show these labels instead of provider ids in the Provider column."""
+        self._provider_labels = dict(labels)
+        self._cache.clear()
+        if self._rows:
+            column = int(Column.PROVIDER)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def formatted(self, exchange: Exchange) -> tuple[str, ...]:
+        """Display strings of ``exchange``, cached by seq for the rows being painted."""
+        cache = self._cache
+        row = cache.get(exchange.seq)
+        if row is None:
+            label = self._provider_labels.get(exchange.provider)
+            row = cache[exchange.seq] = format_row(exchange, label)
+            if len(cache) > _ROW_CACHE_SIZE:
+                del cache[next(iter(cache))]
+        return row
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if role not in _SERVED_ROLES:  # the delegate asks for 7 roles per cell; answer the rest fast
+            return None
+        row = index.row()
+        if row < 0 or row >= len(self._rows):
+            return None
+        exchange = self._rows[row]
+        column = index.column()
+        if role == _DISPLAY:
+            return self.formatted(exchange)[column] if 0 <= column < len(HEADERS) else None
+        if role == _FOREGROUND:
+            return self._brushes[exchange.outcome] if column in _COLOURED[exchange.outcome] else None
+        if role == _FONT:
+            return self._outcome_font.get(exchange.outcome) if column == _OUTCOME_COLUMN else None
+        if role == _ALIGN:
+            return _ALIGN_RIGHT if column in _RIGHT_ALIGNED else None
+        if role == _TOOLTIP:
+            return result_tooltip(exchange) if column == _RESULT_COLUMN else None
+        if role == ExchangeRole:
+            return exchange
+        if role == SeqRole:
+            return exchange.seq
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+
+def _safe_call(func: Callable[[], None]) -> None:
+    with contextlib.suppress(ValueError):  # already unsubscribed
+        func()
+
+
+class LogFilterProxy(QSortFilterProxyModel):
+    """Filters a :class:`LogTableModel` by provider, outcome group and free text.
+
+    Attributes:
+        provider: Provider id shown, or None for all.
+        outcome_group: ``"all"``, ``"ok"`` or ``"errors"`` (anything not OK).
+        text: Case-insensitive substring searched in the request's identifying fields.
+    """
+
+    OUTCOME_GROUPS = ("all", "ok", "errors")
+
+    def __init__(self, source: LogTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self.provider: str | None = None
+        self.outcome_group = "all"
+        self.text = ""
+        self._needle = ""
+        self._active = False
+        self.setSourceModel(source)
+
+    def is_filtering(self) -> bool:
+        """Whether any criterion hides rows."""
+        return self.provider is not None or self.outcome_group != "all" or bool(self._needle)
+
+    def set_provider(self, provider: str | None) -> None:
+        """Show only this provider's exchanges (None: all providers)."""
+        if provider != self.provider:
+            self._refilter(provider, self.outcome_group, self.text)
+
+    def set_outcome_group(self, group: str) -> None:
+        """Show ``"all"``, only ``"ok"`` or only ``"errors"`` (raises ValueError otherwise)."""
+        if group not in self.OUTCOME_GROUPS:
+            raise ValueError(f"unknown outcome group {group!r}")
+        if group != self.outcome_group:
+            self._refilter(self.provider, group, self.text)
+
+    def set_text(self, text: str) -> None:
+        """Show only exchanges whose searchable fields contain ``text`` (case-insensitive)."""
+        if text != self.text:
+            self._refilter(self.provider, self.outcome_group, text)
+
+    def _refilter(self, provider: str | None, group: str, text: str) -> None:
+        """Apply new criteria with a reset of this proxy (the source model is untouched).
+
+        ``beginFilterChange()``/``endFilterChange()`` update views incrementally, one signal per run of
+        rows: widening an "errors" filter over 100k interleaved rows took 0.7 s in Qt plus the views'
+        slots (2.5 s with the log view), against 0.1 s for a reset. Views restore selection and scroll.
+        """
+        self.beginResetModel()
+        self.provider, self.outcome_group, self.text = provider, group, text
+        self._needle = text.strip().casefold()
+        self._active = self.is_filtering()
+        self.endResetModel()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._active:
+            return True
+        exchange = self._source.exchange_at(source_row)
+        if self.provider is not None and exchange.provider != self.provider:
+            return False
+        if self.outcome_group == "ok" and exchange.outcome is not Outcome.OK:
+            return False
+        if self.outcome_group == "errors" and exchange.outcome is Outcome.OK:
+            return False
+        return not self._needle or self._needle in haystack(exchange)
+
+
+def haystack(exchange: Exchange) -> str:
+    """The casefolded text the free-text filter searches."""
+    e = exchange
+    status = "" if e.status is None else str(e.status)
+    fields = (e.provider, e.operation, e.channel, e.url, status, e.error_code, e.meaning, e.message)
+    return "\x1f".join(f or "" for f in (*fields, e.request_id, e.verification_id)).casefold()

@@ -1,0 +1,300 @@
+"""The live log pane: a filter bar above a fixed-row-height table that follows the tail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.logstore import LogStore
+from console.core.models import Exchange
+from console.ui.log_model import Column, ExchangeRole, LogFilterProxy, LogTableModel, SeqRole
+
+ROW_HEIGHT = 22
+TEXT_FILTER_DELAY_MS = 150
+COLUMN_WIDTHS = {
+    Column.TIME: 96,
+    Column.PROVIDER: 90,
+    Column.OPERATION: 120,
+    Column.ENV: 70,
+    Column.METHOD: 62,
+    Column.STATUS: 56,
+    Column.LATENCY: 70,
+    Column.OUTCOME: 120,
+    Column.CODE: 130,
+}
+OUTCOME_CHOICES = (("All outcomes", "all"), ("OK", "ok"), ("Errors", "errors"))
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+
+
+class LogView(QWidget):
+    """Filter bar plus table over a :class:`LogStore`, following new rows while scrolled to the bottom.
+
+    Attributes:
+        model: The :class:`LogTableModel` adapting the store.
+        proxy: The :class:`LogFilterProxy` the table shows.
+        table: The table view.
+        provider_combo: Provider filter ("All providers" first).
+        outcome_combo: Outcome filter (All / OK / Errors).
+        search: Free-text filter, applied shortly after typing stops or at once on Enter.
+        count_label: "N rows", or "M of N rows" while a filter hides rows.
+
+    Signals:
+        exchange_selected(object): The selected :class:`Exchange`, or None when the selection is cleared.
+    """
+
+    exchange_selected = Signal(object)
+
+    def __init__(self, store: LogStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = LogTableModel(store, self)
+        # Connected before the proxy exists, so it runs before the proxy and the table react to a trim.
+        self.model.rowsAboutToBeRemoved.connect(self._on_model_rows_about_to_be_removed)
+        self.proxy = LogFilterProxy(self.model, self)
+        self._follow_tail = True
+        self._last_selected: Exchange | None = None
+
+        self.provider_combo = QComboBox()
+        self.provider_combo.addItem("All providers", None)
+        self.provider_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.outcome_combo = QComboBox()
+        for label, group in OUTCOME_CHOICES:
+            self.outcome_combo.addItem(label, group)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter log (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setMinimumWidth(120)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.provider_combo)
+        bar.addWidget(self.outcome_combo)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self._setup_table()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        self.provider_combo.currentIndexChanged.connect(self._on_provider_combo_changed)
+        self.outcome_combo.currentIndexChanged.connect(self._on_outcome_combo_changed)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._apply_text_filter)
+        self._text_timer.timeout.connect(self._apply_text_filter)
+        self.proxy.rowsAboutToBeInserted.connect(self._on_proxy_rows_about_to_be_inserted)
+        self.proxy.rowsInserted.connect(self._on_proxy_rows_inserted)
+        self.proxy.rowsAboutToBeRemoved.connect(self._on_proxy_rows_about_to_be_removed)
+        for signal in (self.proxy.rowsRemoved, self.proxy.layoutChanged, self.proxy.modelReset):
+            signal.connect(self._update_count)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._update_count()
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setModel(self.proxy)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        vertical.setMinimumSectionSize(ROW_HEIGHT)
+        vertical.hide()
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_providers(self, providers: list[tuple[str, str]]) -> None:
+        """Fill the provider filter with ``(id, label)`` pairs, keeping the current choice if still listed."""
+        current = self.provider_combo.currentData()
+        self.provider_combo.blockSignals(True)
+        try:
+            self.provider_combo.clear()
+            self.provider_combo.addItem("All providers", None)
+            for provider_id, label in providers:
+                self.provider_combo.addItem(label, provider_id)
+            index = self.provider_combo.findData(current) if current is not None else 0
+            self.provider_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self.provider_combo.blockSignals(False)
+        self.model.set_provider_labels(dict(providers))
+        self._on_provider_combo_changed()
+
+    @Slot()
+    def focus_filter(self) -> None:
+        """Put the keyboard in the search field with its text selected (bound to Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def select_exchange(self, exchange_id: str) -> bool:
+        """Select and reveal the row of this exchange; False if it is not shown (gone or filtered out)."""
+        row = self.model.row_of_id(exchange_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(index, _SELECT_ROW)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def selected_exchange(self) -> Exchange | None:
+        """The exchange in the selected row, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        exchange = rows[0].data(ExchangeRole)
+        return exchange if isinstance(exchange, Exchange) else None
+
+    def is_at_bottom(self) -> bool:
+        """Whether the table shows its last row (so new rows will be followed)."""
+        bar = self.table.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 2
+
+    # -- filters -------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_provider_combo_changed(self) -> None:
+        self._refilter(lambda: self.proxy.set_provider(self.provider_combo.currentData()))
+
+    @Slot()
+    def _on_outcome_combo_changed(self) -> None:
+        self._refilter(lambda: self.proxy.set_outcome_group(self.outcome_combo.currentData() or "all"))
+
+    @Slot(str)
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._text_timer.start()
+
+    @Slot()
+    def _apply_text_filter(self) -> None:
+        self._text_timer.stop()
+        self._refilter(lambda: self.proxy.set_text(self.search.text()))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply a filter change (a proxy reset), then restore the selection and the scroll position."""
+        selected = self.selected_exchange()
+        at_bottom = self.is_at_bottom()
+        top = self.table.rowAt(0)
+        anchor = self.proxy.index(top, 0).data(SeqRole) if top >= 0 and not at_bottom else None
+        change()
+        self.table.doItemsLayout()  # else scrollTo() clamps to the scroll range from before the reset
+        index = self._proxy_index_at_or_after(selected.seq) if selected is not None else QModelIndex()
+        if selected is not None and index.isValid() and index.data(SeqRole) == selected.seq:
+            self.table.selectionModel().setCurrentIndex(index, _SELECT_ROW)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        elif at_bottom:
+            self.table.scrollToBottom()
+        elif anchor is not None and (index := self._proxy_index_at_or_after(anchor)).isValid():
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+        self._emit_selection()
+        self._update_count()
+
+    def _proxy_index_at_or_after(self, seq: int) -> QModelIndex:
+        """First shown row whose seq is ``>= seq`` (binary search: the proxy keeps the store's order)."""
+        low, high = 0, self.proxy.rowCount()
+        while low < high:
+            mid = (low + high) // 2
+            if self.proxy.index(mid, 0).data(SeqRole) < seq:
+                low = mid + 1
+            else:
+                high = mid
+        return self.proxy.index(low, 0) if low < self.proxy.rowCount() else QModelIndex()
+
+    # -- tail following and a steady viewport ---------------------------------------------------
+
+    @Slot(QModelIndex, int, int)
+    def _on_proxy_rows_about_to_be_inserted(self, _parent: AnyIndex, _first: int, _last: int) -> None:
+        self._follow_tail = self.is_at_bottom()
+
+    @Slot(QModelIndex, int, int)
+    def _on_proxy_rows_inserted(self, _parent: AnyIndex, _first: int, _last: int) -> None:
+        if self._follow_tail:
+            self.table.scrollToBottom()
+        self._update_count()
+
+    @Slot(QModelIndex, int, int)
+    def _on_proxy_rows_about_to_be_removed(self, _parent: AnyIndex, first: int, last: int) -> None:
+        """Rows were trimmed above the viewport: scroll up as much, so the rows on screen stay put."""
+        if self.is_at_bottom():
+            return
+        top = self.table.rowAt(0)
+        if top < 0 or first > top:
+            return
+        bar = self.table.verticalScrollBar()
+        height = self.table.verticalHeader().defaultSectionSize()
+        if last < top:
+            bar.setValue(max(0, bar.value() - (last - first + 1) * height))
+        else:
+            bar.setValue(first * height)
+
+    # -- selection and counts ------------------------------------------------------------------
+
+    @Slot(QModelIndex, int, int)
+    def _on_model_rows_about_to_be_removed(self, _parent: AnyIndex, first: int, last: int) -> None:
+        """The selected exchange is trimmed: clear the selection (else Qt selects a neighbour)."""
+        selected = self.selected_exchange()
+        if selected is not None and first <= selected.seq - self.model.first_seq <= last:
+            self.table.selectionModel().clear()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._emit_selection()
+
+    def _emit_selection(self) -> None:
+        """Emit ``exchange_selected`` when the selected exchange differs from the last one emitted."""
+        exchange = self.selected_exchange()
+        if exchange is not self._last_selected:
+            self._last_selected = exchange
+            self.exchange_selected.emit(exchange)
+
+    @Slot()
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        noun = "row" if total == 1 else "rows"
+        if self.proxy.is_filtering():
+            self.count_label.setText(f"{self.proxy.rowCount():,} of {total:,} {noun}")
+        else:
+            self.count_label.setText(f"{total:,} {noun}")

@@ -1,0 +1,210 @@
+"""The main window: providers and the virtual phone | the provider's form | the live log over the detail pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+)
+from qasync import asyncSlot
+
+from console import APP_NAME, __version__
+from console.core.logstore import LogStore
+from console.ui import theme
+from console.ui.bridge import CoreBridge
+from console.ui.detail_view import DetailView
+from console.ui.excepthook import spawn
+from console.ui.log_view import LogView
+from console.ui.phone_view import PhoneView
+
+if TYPE_CHECKING:
+    from console.core.service import ConsoleService, OperationRequest, OperationResult
+    from console.ui.provider_form import ProviderForm
+
+
+class MainWindow(QMainWindow):
+    """Shown at once with the log; :meth:`attach` adds the forms when the core has started.
+
+    Signals:
+        closing(): the user closed the window; the app then shuts the core down.
+        result_shown(object): an OperationResult was shown in its form (tests and the self-test wait on it).
+    """
+
+    closing = Signal()
+    result_shown = Signal(object)
+
+    def __init__(self, store: LogStore, bridge: CoreBridge) -> None:
+        super().__init__()
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1400, 860)
+        self.store = store
+        self.bridge = bridge
+        self.service: ConsoleService | None = None
+        self.forms: dict[str, ProviderForm] = {}
+
+        self.provider_list = QListWidget()
+        self.provider_list.setObjectName("provider_list")
+        self.provider_list.setMaximumWidth(240)
+        self.phone = PhoneView()
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.provider_list)
+        left.addWidget(self.phone)
+        left.setSizes([180, 500])
+
+        self.form_stack = QStackedWidget()
+        self.form_stack.addWidget(QLabel("Starting the simulators…", alignment=Qt.AlignmentFlag.AlignCenter))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_stack)
+        scroll.setMinimumWidth(380)
+
+        self.log = LogView(store)
+        self.detail = DetailView()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.log)
+        right.addWidget(self.detail)
+        right.setSizes([520, 320])
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (left, scroll, right):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([230, 430, 740])
+        self.splitter.setStretchFactor(2, 1)
+        self._inner = {"left": left, "right": right}
+        self.setCentralWidget(self.splitter)
+
+        self.sim_status = QLabel("Simulators: starting…")
+        self.banner = QLabel()
+        self.banner.setStyleSheet(f"color: {theme.ERROR_RED}; font-weight: bold")
+        self.statusBar().addWidget(self.sim_status)
+        self.statusBar().addWidget(self.banner, 1)
+
+        self.log.exchange_selected.connect(self.detail.show_exchange)
+        self.provider_list.currentRowChanged.connect(self._on_provider_changed)
+        self.phone.code_chosen.connect(self._on_code_chosen)
+        bridge.phone_received.connect(self.phone.add_message)
+        bridge.internal_error.connect(self.show_banner)
+        bridge.verification_changed.connect(self._on_verification_changed)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self._send_current)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.log.focus_filter)
+
+    # ------------------------------------------------------------------------------------------ wiring
+    def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
+        """Add the provider forms once the core is running."""
+        self.service = service
+        self.forms = forms
+        self.log.set_providers([(pid, form.spec.label) for pid, form in forms.items()])
+        for pid, form in forms.items():
+            item = QListWidgetItem(form.spec.label)
+            item.setData(Qt.ItemDataRole.UserRole, pid)
+            item.setToolTip(form.spec.summary)
+            self.provider_list.addItem(item)
+            self.form_stack.addWidget(form)
+            form.submitted.connect(self._on_submitted)
+            form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
+        self.sim_status.setText(simulator_text)
+        if forms:
+            self.provider_list.setCurrentRow(0)
+
+    def select_provider(self, provider_id: str) -> None:
+        for row in range(self.provider_list.count()):
+            item = self.provider_list.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == provider_id:
+                self.provider_list.setCurrentRow(row)
+
+    def current_form(self) -> ProviderForm | None:
+        item = self.provider_list.currentItem()
+        return self.forms.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _on_provider_changed(self, row: int) -> None:
+        form = self.current_form()
+        if form is not None:
+            self.form_stack.setCurrentWidget(form)
+
+    def _send_current(self) -> None:
+        form = self.current_form()
+        if form is not None:
+            form.send()
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(f"⚠ {text} (details in the log)")
+
+    def _on_code_chosen(self, provider: str, code: str) -> None:
+        form = self.forms.get(provider)
+        if form is None:
+            return
+        self.select_provider(provider)
+        check_ops = [op.id for op in form.spec.operations if op.kind.value == "check"]
+        if check_ops:
+            form.select_operation(check_ops[0])
+            form.set_field("code", code)
+
+    def _on_verification_changed(self, verification: Any) -> None:
+        self.statusBar().showMessage(
+            f"Verification {verification.id} ({verification.provider} {verification.channel} → "
+            f"{verification.destination}): {verification.state.value}",
+            15000,
+        )
+
+    # ------------------------------------------------------------------------------------------ actions
+    @asyncSlot(object)
+    async def _on_submitted(self, request: OperationRequest) -> None:
+        form = self.forms[request.provider]
+        result = await self._run(form, request)
+        if result is not None:
+            form.show_result(result)
+            self.result_shown.emit(result)
+
+    async def _on_lookup(self, form: ProviderForm, op_id: str) -> None:
+        request = form.build_request()
+        request.operation, request.channel, request.fields = op_id, None, {}
+        result = await self._run(form, request)
+        if result is not None:
+            form.set_choices(op_id, list(result.data.get("choices", [])))
+            form.show_result(result)
+            self.result_shown.emit(result)
+
+    async def _run(self, form: ProviderForm, request: OperationRequest) -> OperationResult | None:
+        if self.service is None:
+            return None
+        form.set_busy(True)
+        try:
+            return await self.service.run(request)
+        finally:
+            form.set_busy(False)
+
+    # ------------------------------------------------------------------------------------------ state
+    def ui_state(self) -> dict[str, Any]:
+        state = {
+            "geometry": self.saveGeometry().toHex().data().decode(),
+            "splitter": self.splitter.saveState().toHex().data().decode(),
+        }
+        for name, splitter in self._inner.items():
+            state[f"splitter_{name}"] = splitter.saveState().toHex().data().decode()
+        form = self.current_form()
+        if form is not None:
+            state["provider"] = form.spec.id
+        return state
+
+    def restore_ui_state(self, state: dict[str, Any]) -> None:
+        if "geometry" in state:
+            self.restoreGeometry(QByteArray.fromHex(state["geometry"].encode()))
+        if "splitter" in state:
+            self.splitter.restoreState(QByteArray.fromHex(state["splitter"].encode()))
+        for name, splitter in self._inner.items():
+            if f"splitter_{name}" in state:
+                splitter.restoreState(QByteArray.fromHex(state[f"splitter_{name}"].encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        event.accept()

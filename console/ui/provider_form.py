@@ -1,0 +1,349 @@
+"""A provider's form, generated from its ProviderSpec: environment, credentials, one tab per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.models import Exchange
+from console.core.service import OperationRequest, OperationResult
+from console.providers.spec import OperationKind, ProviderSpec
+from console.ui import theme
+from console.ui.field_widgets import FieldWidget
+
+CUSTOM_ENV = "custom"
+ACTION_TEXT = {
+    OperationKind.SEND: "Send",
+    OperationKind.CHECK: "Check code",
+    OperationKind.BALANCE: "Test credentials",
+    OperationKind.LOOKUP: "Fetch",
+}
+
+
+class _Page(QWidget):
+    """The fields of one operation (and channel), in a form layout."""
+
+    def __init__(self, spec: ProviderSpec, op_id: str, channel: str | None, form: ProviderForm) -> None:
+        super().__init__()
+        self.fields: dict[str, FieldWidget] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for fld in spec.fields_for(op_id, channel):
+            widget = FieldWidget(fld, on_load=form.request_lookup)
+            self.fields[fld.name] = widget
+            label = QLabel(f"{fld.label}{' *' if fld.required else ''}")
+            label.setToolTip(f"{fld.name}: {fld.help}" if fld.help else fld.name)
+            layout.addRow(label, widget.widget)
+        if not self.fields:
+            layout.addRow(QLabel("No fields: this call takes only the credentials."))
+
+
+class ProviderForm(QWidget):
+    """Everything needed to fire one provider's operations.
+
+    Signals:
+        submitted(object): an OperationRequest, when the user presses the action button (or Ctrl+Enter).
+        lookup_requested(str): an operation id whose result should fill choice lists (e.g. "sounds").
+    """
+
+    submitted = Signal(object)
+    lookup_requested = Signal(str)
+
+    def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
+        super().__init__()
+        self.spec = spec
+        self.simulator_url = simulator_url
+        self.credential_hints = dict(credential_hints)
+        self.pages: dict[tuple[str, str], _Page] = {}
+        self._busy = False
+        self._build()
+        self._on_env_changed()
+
+    # ------------------------------------------------------------------------------------------- layout
+    def _build(self) -> None:
+        spec = self.spec
+        root = QVBoxLayout(self)
+        title = QLabel(
+            f"<b style='font-size:15px'>{spec.label}</b>  <span style='color:{theme.MUTED}'>{spec.summary}</span>"
+        )
+        title.setWordWrap(True)
+        root.addWidget(title)
+
+        env_row = QHBoxLayout()
+        self.env_combo = QComboBox()
+        self.env_combo.setObjectName("env_combo")
+        for env in spec.all_environments():
+            self.env_combo.addItem(env.label + (f"  ({env.base_url})" if env.base_url and env.live else ""), env.id)
+        self.env_combo.addItem("Custom base URL…", CUSTOM_ENV)
+        self.base_url = QLineEdit()
+        self.base_url.setPlaceholderText("https://… (the provider's base, version prefix included)")
+        self.env_combo.currentIndexChanged.connect(self._on_env_changed)
+        env_row.addWidget(QLabel("Environment"))
+        env_row.addWidget(self.env_combo, 1)
+        root.addLayout(env_row)
+        root.addWidget(self.base_url)
+
+        creds = QGroupBox("Credentials")
+        cred_form = QFormLayout(creds)
+        self.credentials: dict[str, FieldWidget] = {}
+        for fld in spec.credentials:
+            widget = FieldWidget(fld)
+            self.credentials[fld.name] = widget
+            cred_form.addRow(fld.label, widget.widget)
+        self.reveal = QPushButton("Show secrets")
+        self.reveal.setCheckable(True)
+        self.reveal.toggled.connect(self._on_reveal)
+        cred_form.addRow("", self.reveal)
+        root.addWidget(creds)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("operation_tabs")
+        for op in spec.operations:
+            container = QWidget()
+            box = QVBoxLayout(container)
+            if op.kind is OperationKind.SEND and spec.channels:
+                row = QHBoxLayout()
+                self.channel_combo = QComboBox()
+                self.channel_combo.setObjectName("channel_combo")
+                for ch in spec.channels:
+                    self.channel_combo.addItem(f"{ch.label} ({ch.id})", ch.id)
+                row.addWidget(QLabel("Channel"))
+                row.addWidget(self.channel_combo, 1)
+                box.addLayout(row)
+                self.channel_help = QLabel()
+                self.channel_help.setWordWrap(True)
+                self.channel_help.setStyleSheet(f"color: {theme.MUTED}")
+                box.addWidget(self.channel_help)
+                self.channel_stack = QStackedWidget()
+                for ch in spec.channels:
+                    page = _Page(spec, op.id, ch.id, self)
+                    self.pages[(op.id, ch.id)] = page
+                    self.channel_stack.addWidget(page)
+                box.addWidget(self.channel_stack)
+                self.channel_combo.currentIndexChanged.connect(self._on_channel_changed)
+            else:
+                page = _Page(spec, op.id, None, self)
+                self.pages[(op.id, "")] = page
+                box.addWidget(page)
+            help_label = QLabel(op.help)
+            help_label.setWordWrap(True)
+            help_label.setStyleSheet(f"color: {theme.MUTED}")
+            box.addWidget(help_label)
+            box.addStretch(1)
+            self.tabs.addTab(container, op.label)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        root.addWidget(self.tabs, 1)
+
+        for note in spec.notes:
+            label = QLabel(f"⚠ Uncertain contract: {note}")
+            label.setWordWrap(True)
+            label.setStyleSheet(f"color: {theme.CUSTOM_AMBER}")
+            root.addWidget(label)
+
+        action = QHBoxLayout()
+        self.env_badge = QLabel()
+        self.env_badge.setObjectName("env_badge")
+        self.target = QLabel()
+        self.target.setStyleSheet(f"color: {theme.MUTED}")
+        self.target.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action_button = QPushButton("Send")
+        self.action_button.setObjectName("action_button")
+        self.action_button.setToolTip("Ctrl+Enter")
+        self.action_button.setDefault(True)
+        self.action_button.clicked.connect(self.send)
+        action.addWidget(self.env_badge)
+        action.addWidget(self.target, 1)
+        action.addWidget(self.action_button)
+        root.addLayout(action)
+        self.status = QLabel()
+        self.status.setObjectName("form_status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.status)
+        if spec.channels:
+            self._on_channel_changed()
+        self._on_tab_changed()
+
+    # ------------------------------------------------------------------------------------------- state
+    @property
+    def operation_id(self) -> str:
+        return self.spec.operations[self.tabs.currentIndex()].id
+
+    @property
+    def channel_id(self) -> str:
+        op = self.spec.operation(self.operation_id)
+        if op.kind is OperationKind.SEND and self.spec.channels:
+            return str(self.channel_combo.currentData())
+        return ""
+
+    @property
+    def env_id(self) -> str:
+        return str(self.env_combo.currentData())
+
+    def current_page(self) -> _Page:
+        return self.pages[(self.operation_id, self.channel_id)]
+
+    def _on_env_changed(self) -> None:
+        env = self.env_id
+        self.base_url.setVisible(env == CUSTOM_ENV)
+        if env == CUSTOM_ENV:
+            theme.set_badge(self.env_badge, "CUSTOM", theme.CUSTOM_AMBER)
+            target = self.base_url.text() or "enter a base URL"
+        elif self.spec.environment(env).live:
+            theme.set_badge(self.env_badge, "LIVE", theme.LIVE_RED)
+            target = self.spec.environment(env).base_url
+        else:
+            environment = self.spec.environment(env)
+            is_sim = env == "simulator"
+            theme.set_badge(
+                self.env_badge,
+                "SIMULATOR" if is_sim else environment.label.split(" ")[0].upper(),
+                theme.SIM_GREEN if is_sim else theme.CUSTOM_AMBER,
+            )
+            target = self.simulator_url if is_sim else environment.base_url
+        self.target.setText(f"→ {target}")
+        live = env != "simulator"
+        self.action_button.setStyleSheet(
+            f"QPushButton {{ background: {theme.LIVE_RED}; color: white; font-weight: bold; padding: 4px 14px; }}"
+            if live
+            else "QPushButton { font-weight: bold; padding: 4px 14px; }"
+        )
+        for name, widget in self.credentials.items():
+            if widget.line is not None:
+                widget.line.setPlaceholderText(self._credential_placeholder(name, env))
+
+    def _credential_placeholder(self, name: str, env: str) -> str:
+        if env == "simulator" and name in self.spec.simulator_credentials:
+            return f"simulator demo credential ({self.spec.simulator_credentials[name]})"
+        return self.credential_hints.get(name, "not set")
+
+    def _on_reveal(self, on: bool) -> None:
+        for widget in self.credentials.values():
+            if widget.line is not None:
+                widget.line.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        self.reveal.setText("Hide secrets" if on else "Show secrets")
+
+    def _on_channel_changed(self) -> None:
+        previous = getattr(self, "_shown_page", None)
+        index = self.channel_combo.currentIndex()
+        self.channel_stack.setCurrentIndex(index)
+        page = self.channel_stack.currentWidget()
+        assert isinstance(page, _Page)
+        if previous is not None and previous is not page:
+            for name, widget in page.fields.items():
+                old = previous.fields.get(name)
+                if old is not None and old.spec.kind is widget.spec.kind and old.get() and not widget.get():
+                    widget.set(old.get())
+        self._shown_page = page
+        self.channel_help.setText(self.spec.channels[index].help)
+
+    def _on_tab_changed(self) -> None:
+        op = self.spec.operation(self.operation_id)
+        self.action_button.setText(ACTION_TEXT[op.kind])
+
+    # ---------------------------------------------------------------------------------------- actions
+    def select_operation(self, op_id: str) -> None:
+        self.tabs.setCurrentIndex(self.spec.operation_ids().index(op_id))
+
+    def select_channel(self, channel_id: str) -> None:
+        self.channel_combo.setCurrentIndex(self.spec.channel_ids().index(channel_id))
+
+    def set_env(self, env_id: str, base_url: str = "") -> None:
+        self.env_combo.setCurrentIndex(self.env_combo.findData(env_id))
+        self.base_url.setText(base_url)
+        self._on_env_changed()
+
+    def set_field(self, name: str, value: str) -> None:
+        self.current_page().fields[name].set(value)
+
+    def field_value(self, name: str) -> str:
+        return self.current_page().fields[name].get()
+
+    def set_credential(self, name: str, value: str) -> None:
+        self.credentials[name].set(value)
+
+    def request_lookup(self, op_id: str) -> None:
+        self.lookup_requested.emit(op_id)
+
+    def set_choices(self, source_op: str, choices: list[tuple[str, str]]) -> None:
+        """Fill every field whose choices come from ``source_op``."""
+        for page in self.pages.values():
+            for widget in page.fields.values():
+                if widget.spec.choices_from == source_op:
+                    widget.set_choices(choices)
+
+    def build_request(self) -> OperationRequest:
+        page = self.current_page()
+        env = self.env_id
+        return OperationRequest(
+            provider=self.spec.id,
+            operation=self.operation_id,
+            channel=self.channel_id or None,
+            fields={name: w.get() for name, w in page.fields.items()},
+            credentials={name: w.get() for name, w in self.credentials.items() if w.get()},
+            env="custom" if env == CUSTOM_ENV else env,
+            base_url=self.base_url.text().strip() if env == CUSTOM_ENV else None,
+        )
+
+    def send(self) -> None:
+        """Submit the current tab (ignored while a request of this form is in flight)."""
+        if self._busy:
+            return
+        for page in self.pages.values():
+            for widget in page.fields.values():
+                widget.mark_error(False)
+        self.submitted.emit(self.build_request())
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.action_button.setEnabled(not busy)
+        if busy:
+            self.status.setStyleSheet(f"color: {theme.MUTED}")
+            self.status.setText("Sending…")
+
+    def show_result(self, result: OperationResult) -> None:
+        """Say what happened under the button, mark a refused field, prefill the check tab after a send."""
+        ex = result.exchange
+        colour = theme.OUTCOME_COLOURS.get(ex.outcome.value, theme.MUTED)
+        self.status.setStyleSheet(f"color: {colour}")
+        self.status.setText(self._status_text(ex))
+        if ex.outcome.value == "refused":
+            for name, widget in self.current_page().fields.items():
+                if name in ex.message:
+                    widget.mark_error(True)
+        if ex.operation == "send" and ex.ok and ex.request_id:
+            self.prefill_check(ex.request_id)
+
+    @staticmethod
+    def _status_text(ex: Exchange) -> str:
+        status = f"HTTP {ex.status} · " if ex.status else ""
+        latency = f" · {ex.latency_ms:.0f} ms" if ex.latency_ms is not None else ""
+        text = f"{status}{ex.summary}{latency}"
+        if ex.message and ex.message not in text:
+            text += f"\n{ex.message}"
+        if ex.hint:
+            text += f"\nWhat to do: {ex.hint}"
+        return text
+
+    def prefill_check(self, request_id: str, code: str | None = None) -> None:
+        """Put a request id (and a code) into the check tab's fields."""
+        for (op_id, _), page in self.pages.items():
+            if self.spec.operation(op_id).kind is OperationKind.CHECK:
+                if "request_id" in page.fields:
+                    page.fields["request_id"].set(request_id)
+                if code is not None and "code" in page.fields:
+                    page.fields["code"].set(code)
