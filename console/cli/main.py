@@ -54,9 +54,14 @@ async def _one_shot(args: argparse.Namespace) -> int:
         emit({"provider": args.provider, "ok": False, "outcome": "refused", "message": str(exc)})
         return EXIT_BAD_INPUT
     request = OperationRequest(
-        provider=args.provider, operation=operation, channel=getattr(args, "channel", None), fields=fields,
+        provider=args.provider,
+        operation=operation,
+        channel=getattr(args, "channel", None),
+        fields=fields,
         credentials={k[2:]: v for k, v in vars(args).items() if k.startswith("c_") and v},
-        env=args.env, base_url=args.base_url, verification_id=getattr(args, "verification", None),
+        env=args.env,
+        base_url=args.base_url,
+        verification_id=getattr(args, "verification", None),
     )
     async with AsyncExitStack() as stack:
         history = History(paths.history_path())
@@ -73,8 +78,9 @@ async def _one_shot(args: argparse.Namespace) -> int:
                 host.set_fault(args.provider, Fault(args.sim_fault), count=1)
             simulator_url = host.base_url
         client = await stack.enter_async_context(make_client())
-        service = ConsoleService(client, LogStore(1000), history, simulator_url,
-                                 dotenv_path=Path(args.dotenv) if args.dotenv else None)
+        service = ConsoleService(
+            client, LogStore(1000), history, simulator_url, dotenv_path=Path(args.dotenv) if args.dotenv else None
+        )
         result = await service.run(request)
     emit(result_line(result))
     return EXIT_CODES[result.exchange.outcome]
@@ -93,8 +99,14 @@ def _simulate(args: argparse.Namespace) -> int:
     host.on_phone_message(lambda msg: emit({"event": "phone", **msg.to_dict()}))
     try:
         for pid in host.provider_ids():
-            emit({"event": "simulator", "provider": pid, "base_url": host.base_url(pid),
-                  "credentials": host.credentials(pid)})
+            emit(
+                {
+                    "event": "simulator",
+                    "provider": pid,
+                    "base_url": host.base_url(pid),
+                    "credentials": host.credentials(pid),
+                }
+            )
         emit({"event": "ready", "url": host.url, "state_dir": str(paths.simulator_dir())})
         stop.wait()
     finally:
@@ -106,7 +118,7 @@ def _phone(args: argparse.Namespace) -> int:
     from console.simulators.host import read_phone_messages
 
     messages = read_phone_messages(paths.simulator_dir(), args.provider)
-    for msg in messages[-args.limit:]:
+    for msg in messages[-args.limit :]:
         emit(msg.to_dict())
     return EXIT_OK
 
@@ -115,8 +127,14 @@ def _history(args: argparse.Namespace) -> int:
     history = History(paths.history_path())
     try:
         if args.count:
-            emit({"kind": args.kind, "count": history.count_exchanges() if args.kind == "exchange"
-                  else len(history.recent_verifications(10**9, args.provider))})
+            emit(
+                {
+                    "kind": args.kind,
+                    "count": history.count_exchanges()
+                    if args.kind == "exchange"
+                    else len(history.recent_verifications(10**9, args.provider)),
+                }
+            )
             return EXIT_OK
         rows: list[dict[str, Any]]
         if args.kind == "verification":

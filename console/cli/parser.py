@@ -34,18 +34,34 @@ def _field_help(fld: FieldSpec, where: str = "") -> str:
 
 def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
     envs = [env.id for env in spec.all_environments()]
-    p.add_argument("--env", choices=envs, default="simulator",
-                   help="where to send: the built-in simulator (default) or the provider's own API")
+    p.add_argument(
+        "--env",
+        choices=envs,
+        default="simulator",
+        help="where to send: the built-in simulator (default) or the provider's own API",
+    )
     p.add_argument("--base-url", help="replace the provider's documented base URL (version prefix included)")
-    p.add_argument("--field", action="append", default=[], metavar="K=V",
-                   help="any field of the provider's description, by the provider's own parameter name")
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="any field of the provider's description, by the provider's own parameter name",
+    )
     p.add_argument("--dotenv", default=".env", help="the .env file to read credentials from (default: ./.env)")
-    p.add_argument("--sim-fault", choices=["none", "delay", "html500", "malformed_json", "drop", "timeout", "rate_limit"],
-                   help="simulator only: make it misbehave for this request")
+    p.add_argument(
+        "--sim-fault",
+        choices=["none", "delay", "html500", "malformed_json", "drop", "timeout", "rate_limit"],
+        help="simulator only: make it misbehave for this request",
+    )
     creds = p.add_argument_group("credentials (flags, then environment variables, then .env)")
     for fld in spec.credentials:
-        creds.add_argument(*_flag(fld.name), dest=f"c_{fld.name}", metavar=fld.name.upper(),
-                           help=f"{fld.label} (or ${env_var_for(spec, fld)})")
+        creds.add_argument(
+            *_flag(fld.name),
+            dest=f"c_{fld.name}",
+            metavar=fld.name.upper(),
+            help=f"{fld.label} (or ${env_var_for(spec, fld)})",
+        )
 
 
 def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: OperationKind) -> None:
@@ -66,18 +82,24 @@ def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: Operati
                 continue
             seen.add(fld.name)
             where = f"channels: {', '.join(per_channel[fld.name])}" if fld.name in per_channel else ""
-            group.add_argument(*_flag(fld.name), dest=f"f_{fld.name}", metavar=fld.name.upper(),
-                               help=_field_help(fld, where))
+            group.add_argument(
+                *_flag(fld.name), dest=f"f_{fld.name}", metavar=fld.name.upper(), help=_field_help(fld, where)
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="otp-console", description="OTP verification console. Without a command it opens the GUI.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="otp-console",
+        description="OTP verification console. Without a command it opens the GUI.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"otp-console {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="start the simulators, drive the GUI's send path offscreen, print a JSON summary")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the simulators, drive the GUI's send path offscreen, print a JSON summary",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     providers = all_providers()
 
@@ -86,15 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("check", OperationKind.CHECK, "check a code"),
         ("balance", OperationKind.BALANCE, "test credentials (balance where the provider has one)"),
     ):
-        cmd = sub.add_parser(command, help=text, description=text, epilog=EPILOG,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd = sub.add_parser(
+            command, help=text, description=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         psub = cmd.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
         for pid, provider in providers.items():
             spec = provider.spec
             p = psub.add_parser(pid, help=spec.summary, description=f"{spec.label}: {spec.summary}")
             if kind is OperationKind.SEND and spec.channels:
-                p.add_argument("--channel", choices=spec.channel_ids(), default=spec.channels[0].id,
-                               help="the way the code travels (default: %(default)s)")
+                p.add_argument(
+                    "--channel",
+                    choices=spec.channel_ids(),
+                    default=spec.channels[0].id,
+                    help="the way the code travels (default: %(default)s)",
+                )
             if kind is OperationKind.CHECK:
                 p.add_argument("--verification", help="the console's verification id to check against")
             _add_fields(p, spec, kind)

@@ -80,7 +80,7 @@ class Exchange:
         """One line for the log pane: what happened, in the user's words."""
         if self.outcome is Outcome.OK:
             return self.message or "OK"
-        parts = [p for p in (self.error_code, self.meaning or self.message) if p]
+        parts = [p for p in (self.error_code, self.message or self.meaning) if p]
         return " — ".join(dict.fromkeys(parts)) or self.outcome.value
 
     def to_dict(self) -> dict[str, Any]:

@@ -120,7 +120,9 @@ class ConsoleService:
         spec = provider.spec
         op = spec.operation(request.operation)
         channel = (request.channel or spec.channels[0].id) if op.kind is OperationKind.SEND and spec.channels else ""
-        base = dict(provider=spec.id, operation=op.id, channel=channel, env=request.env, started_at=started)
+        base: dict[str, Any] = dict(
+            provider=spec.id, operation=op.id, channel=channel, env=request.env, started_at=started
+        )
         try:
             values = validate_fields(spec, op.id, channel or None, request.fields)
             creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
@@ -197,8 +199,10 @@ class ConsoleService:
     ) -> tuple[Exchange, Interpretation | None]:
         secrets = provider.secrets_of(call)
         sensitive = provider.spec.sensitive_headers
-        method, url, req_headers, req_body = "", call.base_url, (), ""
-        status, resp_headers, resp_body, latency = None, (), "", None
+        method, url, req_body = "", call.base_url, ""
+        req_headers: tuple[tuple[str, str], ...] = ()
+        resp_headers: tuple[tuple[str, str], ...] = ()
+        status, resp_body, latency = None, "", None
         interp: Interpretation | None = None
         notes = {"credentials": ", ".join(f"{k} from {v}" for k, v in sources.items())}
         try:

@@ -33,15 +33,15 @@ from console.ui.log_model import Column, ExchangeRole, LogFilterProxy, LogTableM
 ROW_HEIGHT = 22
 TEXT_FILTER_DELAY_MS = 150
 COLUMN_WIDTHS = {
-    Column.TIME: 96,
-    Column.PROVIDER: 90,
-    Column.OPERATION: 120,
-    Column.ENV: 70,
-    Column.METHOD: 62,
-    Column.STATUS: 56,
-    Column.LATENCY: 70,
-    Column.OUTCOME: 120,
-    Column.CODE: 130,
+    Column.TIME: 88,
+    Column.PROVIDER: 76,
+    Column.OPERATION: 104,
+    Column.ENV: 72,
+    Column.METHOD: 52,
+    Column.STATUS: 48,
+    Column.LATENCY: 62,
+    Column.OUTCOME: 104,
+    Column.CODE: 100,
 }
 OUTCOME_CHOICES = (("All outcomes", "all"), ("OK", "ok"), ("Errors", "errors"))
 
@@ -144,6 +144,7 @@ class LogView(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
+        table.setColumnHidden(Column.METHOD, True)  # the detail pane shows it; the Result column needs the room
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class LogView(QWidget):
 
     def select_exchange(self, exchange_id: str) -> bool:
         """Select and reveal the row of this exchange; False if it is not shown (gone or filtered out)."""
+        self.model.flush_now()
         row = self.model.row_of_id(exchange_id)
         if row is None:
             return False

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: LogStore, bridge: CoreBridge) -> None:
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(1400, 860)
+        self.resize(1600, 940)
         self.store = store
         self.bridge = bridge
         self.service: ConsoleService | None = None
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
 
         self.provider_list = QListWidget()
         self.provider_list.setObjectName("provider_list")
-        self.provider_list.setMaximumWidth(240)
+        self.provider_list.setMaximumWidth(260)
         self.phone = PhoneView()
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.provider_list)
@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_stack)
-        scroll.setMinimumWidth(380)
+        scroll.setMinimumWidth(470)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.log = LogView(store)
         self.detail = DetailView()
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, scroll, right):
             self.splitter.addWidget(widget)
-        self.splitter.setSizes([230, 430, 740])
+        self.splitter.setSizes([200, 480, 920])
         self.splitter.setStretchFactor(2, 1)
         self._inner = {"left": left, "right": right}
         self.setCentralWidget(self.splitter)
@@ -95,8 +96,8 @@ class MainWindow(QMainWindow):
         bridge.internal_error.connect(self.show_banner)
         bridge.verification_changed.connect(self._on_verification_changed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self._send_current)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.log.focus_filter)
+            QShortcut(QKeySequence(keys), self, self._send_current)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
 
     # ------------------------------------------------------------------------------------------ wiring
     def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
@@ -162,7 +163,10 @@ class MainWindow(QMainWindow):
         form = self.forms[request.provider]
         result = await self._run(form, request)
         if result is not None:
+            if "choices" in result.data:
+                form.set_choices(request.operation, list(result.data["choices"]))
             form.show_result(result)
+            self.log.select_exchange(result.exchange.id)
             self.result_shown.emit(result)
 
     async def _on_lookup(self, form: ProviderForm, op_id: str) -> None:
@@ -186,11 +190,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------ state
     def ui_state(self) -> dict[str, Any]:
         state = {
-            "geometry": self.saveGeometry().toHex().data().decode(),
-            "splitter": self.splitter.saveState().toHex().data().decode(),
+            "geometry": self.saveGeometry().toHex().toStdString(),
+            "splitter": self.splitter.saveState().toHex().toStdString(),
         }
         for name, splitter in self._inner.items():
-            state[f"splitter_{name}"] = splitter.saveState().toHex().data().decode()
+            state[f"splitter_{name}"] = splitter.saveState().toHex().toStdString()
         form = self.current_form()
         if form is not None:
             state["provider"] = form.spec.id

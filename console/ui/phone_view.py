@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-ICONS = {"sms": "💬", "voice": "📞", "call": "📞", "email": "✉", "whatsapp": "🟢"}
+ICONS = {"sms": "[SMS]", "voice": "[VOICE]", "call": "[CALL]", "email": "[E-MAIL]", "whatsapp": "[WHATSAPP]"}
 
 
 class PhoneView(QWidget):
@@ -40,10 +40,10 @@ class PhoneView(QWidget):
     def add_message(self, message: Any) -> None:
         """Show a PhoneMessage at the top."""
         when = dt.datetime.fromtimestamp(message.at).strftime("%H:%M:%S")
-        icon = ICONS.get(message.kind, "•")
-        code = f"   code <b>{message.code}</b>" if message.code else ""
-        text = f"{icon} {when} {message.provider} {message.kind} to {message.to}{code}\n{message.title}\n{message.text}"
-        item = QListWidgetItem(text.replace("<b>", "").replace("</b>", ""))
+        icon = ICONS.get(message.kind, f"[{message.kind.upper()}]")
+        code = f"   code {message.code}" if message.code else ""
+        text = f"{when} {icon} {message.provider} → {message.to}{code}\n{message.title}\n{message.text}"
+        item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, (message.provider, message.code or ""))
         item.setToolTip(message.text)
         self.list.insertItem(0, item)

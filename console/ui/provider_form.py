@@ -333,8 +333,9 @@ class ProviderForm(QWidget):
         status = f"HTTP {ex.status} · " if ex.status else ""
         latency = f" · {ex.latency_ms:.0f} ms" if ex.latency_ms is not None else ""
         text = f"{status}{ex.summary}{latency}"
-        if ex.message and ex.message not in text:
-            text += f"\n{ex.message}"
+        for extra in (ex.message, ex.meaning):
+            if extra and extra not in text:
+                text += f"\n{extra}"
         if ex.hint:
             text += f"\nWhat to do: {ex.hint}"
         return text

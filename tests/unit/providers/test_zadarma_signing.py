@@ -19,8 +19,9 @@ def test_balance_vector() -> None:
 
 
 def test_sms_send_vector() -> None:
-    steps = sign_request(KEY, SECRET, "/v1/verify/",
-                         {"channel": "sms", "to": "442037691880", "code": "4729", "language": "en"})
+    steps = sign_request(
+        KEY, SECRET, "/v1/verify/", {"channel": "sms", "to": "442037691880", "code": "4729", "language": "en"}
+    )
     assert steps.query == "channel=sms&code=4729&format=json&language=en&to=442037691880"
     assert steps.md5_hex == "c611888c9a1918abf7c71f119c274a17"
     assert steps.hmac_hex == "2bd3164912c30294460dde19afa48bc64f8c8eb4"
@@ -28,8 +29,9 @@ def test_sms_send_vector() -> None:
 
 
 def test_check_vector() -> None:
-    steps = sign_request(KEY, SECRET, "/v1/verify/check/",
-                         {"request_id": "NDlLMWlNcW5mR3EvOFkraWVtOWF1Q2c9", "code": "4729"})
+    steps = sign_request(
+        KEY, SECRET, "/v1/verify/check/", {"request_id": "NDlLMWlNcW5mR3EvOFkraWVtOWF1Q2c9", "code": "4729"}
+    )
     assert steps.md5_hex == "1f5c6916926dd629134efebb17d4b576"
     assert steps.hmac_hex == "82a3795b7e432d3eef913e07c6c3c26c081965a7"
     assert steps.signature == "ODJhMzc5NWI3ZTQzMmQzZWVmOTEzZTA3YzZjM2MyNmMwODE5NjVhNw=="
@@ -73,10 +75,14 @@ def test_webhook_signature_vectors() -> None:
     sigs = webhook_signatures(SECRET, "NOTIFY_END", fields)
     assert sigs["zadarma-hex-b64"] == "MGE3ZjY1NWExMWE4NzhkYWQyNzhhMGY4Yjg4M2JkNjc5ODYzNTJiMQ=="
     assert sigs["zadarma-raw-b64"] == "Cn9lWhGoeNrSeKD4uIO9Z5hjUrE="
-    out_end = webhook_signatures(SECRET, "NOTIFY_OUT_END",
-                                 {"internal": "100", "destination": "442037691880", "call_start": "2024-05-01 12:00:00"})
+    out_end = webhook_signatures(
+        SECRET,
+        "NOTIFY_OUT_END",
+        {"internal": "100", "destination": "442037691880", "call_start": "2024-05-01 12:00:00"},
+    )
     assert out_end["zadarma-hex-b64"] == "ODExZTE1NDk3MjM0MjM2MWYwMTc0MjM3NzIwNWUyMzdkNzBlMjU4ZA=="
-    record = webhook_signatures(SECRET, "NOTIFY_RECORD",
-                                {"pbx_call_id": "in_1a2b3c", "call_id_with_rec": "1714564800.123456"})
+    record = webhook_signatures(
+        SECRET, "NOTIFY_RECORD", {"pbx_call_id": "in_1a2b3c", "call_id_with_rec": "1714564800.123456"}
+    )
     assert record["zadarma-hex-b64"] == "MzI5Zjg5YWY5NWUzZGQ2YTYxNTIxODQ5OTQ4NmY1MmRjMzY0YTUzZQ=="
     assert webhook_signatures(SECRET, "NOTIFY_UNKNOWN", fields) == {}

@@ -1,0 +1,257 @@
+"""One loopback aiohttp server for all simulators, on its own thread and event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from console.core import paths
+from console.simulators import all_simulators
+from console.simulators._state import StateFile
+from console.simulators.base import PHONE_KEY, Fault, PhoneCallback, PhoneMessage, ProviderSimulator, SimulatorError
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_S = 0.5
+START_TIMEOUT_S = 30.0
+SHUTDOWN_TIMEOUT_S = 1.0
+
+
+def _resolve_ids(providers: Iterable[str] | None) -> list[str]:
+    registry = all_simulators()
+    ids = list(registry) if providers is None else list(providers)
+    unknown = [pid for pid in ids if pid not in registry]
+    if unknown:
+        raise SimulatorError(f"No simulator for {', '.join(unknown)}; simulators exist for {', '.join(registry)}")
+    return ids
+
+
+def read_phone_messages(state_dir: Path, provider_id: str | None = None) -> list[PhoneMessage]:
+    """The virtual phone as stored in ``state_dir``, without starting a server; oldest first."""
+    messages: list[PhoneMessage] = []
+    for pid in _resolve_ids(None if provider_id is None else [provider_id]):
+        if (state_dir / f"{pid}.json").exists():
+            data = StateFile(state_dir, pid).read()
+            messages.extend(PhoneMessage.from_dict(m) for m in data.get(PHONE_KEY, []))
+    return sorted(messages, key=lambda m: m.at)
+
+
+class SimulatorHost:
+    """Serves every chosen simulator at ``/<provider_id>`` on one port, from a background thread.
+
+    Attributes:
+        host: the address bound (``127.0.0.1`` unless asked otherwise).
+        state_dir: where the simulators keep their shared JSON state.
+    """
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, state_dir: Path | None = None, providers: list[str] | None = None
+    ) -> None:
+        self.host = host
+        self._requested_port = port
+        self.state_dir = state_dir if state_dir is not None else paths.simulator_dir()
+        registry = all_simulators()
+        self._sims: dict[str, ProviderSimulator] = {
+            pid: registry[pid](self.state_dir) for pid in _resolve_ids(providers)
+        }
+        self._port: int | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._errors: list[BaseException] = []
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Bind and serve; returns once the port is bound.
+
+        Raises:
+            SimulatorError: the port is taken or the server could not start.
+        """
+        if self.running:
+            raise SimulatorError("The simulators are already running")
+        self._ready.clear()
+        self._errors.clear()
+        self._thread = threading.Thread(target=self._thread_main, name="otp-simulators", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT_S):
+            raise SimulatorError(f"The simulators did not start within {START_TIMEOUT_S:.0f} s")
+        if self._errors:
+            self._thread.join()
+            self._thread = None
+            raise self._start_error(self._errors[0]) from self._errors[0]
+
+    def stop(self) -> None:
+        """Stop serving and join the thread (safe to call twice, or before start)."""
+        thread, loop, stop_event = self._thread, self._loop, self._stop_event
+        if thread is None:
+            return
+        if loop is not None and stop_event is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed
+                loop.call_soon_threadsafe(stop_event.set)
+        thread.join()
+        self._thread = None
+        self._port = None
+
+    async def astart(self) -> None:
+        """:meth:`start` for code running on an event loop (does not block the loop)."""
+        await asyncio.to_thread(self.start)
+
+    async def astop(self) -> None:
+        """:meth:`stop` for code running on an event loop (does not block the loop)."""
+        await asyncio.to_thread(self.stop)
+
+    def __enter__(self) -> SimulatorHost:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._port is not None
+
+    def _start_error(self, exc: BaseException) -> SimulatorError:
+        where = f"{self.host}:{self._requested_port}"
+        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+            return SimulatorError(
+                f"Cannot start the simulators on {where}: the port is already in use "
+                "(another console or program is listening there; choose another port or 0)"
+            )
+        return SimulatorError(f"Cannot start the simulators on {where}: {exc}")
+
+    def _thread_main(self) -> None:
+        try:
+            with asyncio.Runner() as runner:
+                runner.run(self._serve())
+        except BaseException as exc:  # reported to start(), never left to the thread's excepthook
+            if not self._ready.is_set():
+                self._errors.append(exc)
+            else:
+                log.exception("The simulator server stopped unexpectedly")
+        finally:
+            self._loop = None
+            self._stop_event = None
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        app = web.Application()
+        app.router.add_get("/", self._index)
+        for pid, sim in self._sims.items():
+            sim.mount_prefix = f"/{pid}"
+            app.add_subapp(sim.mount_prefix, sim.make_app())
+        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self._requested_port)
+            await site.start()
+            self._port = int(runner.addresses[0][1])
+            self._stop_event = asyncio.Event()
+            self._loop = asyncio.get_running_loop()
+            self._ready.set()
+            poller = asyncio.create_task(self._poll())
+            try:
+                await self._stop_event.wait()
+            finally:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+        finally:
+            await runner.cleanup()
+
+    async def _poll(self) -> None:
+        """Notice virtual-phone messages written by other processes sharing ``state_dir``."""
+        while True:
+            await asyncio.sleep(POLL_INTERVAL_S)
+            for sim in self._sims.values():
+                try:
+                    sim.poll_external()
+                except Exception:
+                    log.exception("Reading the %s simulator state failed", sim.provider_id)
+
+    async def _index(self, request: web.Request) -> web.Response:
+        return web.json_response({pid: self.base_url(pid) for pid in self._sims})
+
+    # ---------------------------------------------------------------------------------------------- where
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise SimulatorError("The simulators are not running")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>`` (the loopback address when bound to all interfaces)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    def base_url(self, provider_id: str) -> str:
+        """The URL a client uses in place of the provider's API base, e.g. ``http://127.0.0.1:5/zadarma``."""
+        sim = self.simulator(provider_id)
+        return f"{self.url}/{provider_id}{sim.spec.simulator_prefix}"
+
+    # -------------------------------------------------------------------------------------------- control
+    def provider_ids(self) -> list[str]:
+        return list(self._sims)
+
+    def simulator(self, provider_id: str) -> ProviderSimulator:
+        try:
+            return self._sims[provider_id]
+        except KeyError:
+            raise KeyError(f"No simulator {provider_id!r} in this host; it has {', '.join(self._sims)}") from None
+
+    def credentials(self, provider_id: str) -> dict[str, str]:
+        """The demo credentials the provider's simulator accepts."""
+        return self.simulator(provider_id).credentials()
+
+    def set_fault(
+        self, provider_id: str, fault: Fault | str, count: int | None = None, seconds: float | None = None
+    ) -> None:
+        """Make a simulator misbehave for the next ``count`` requests (None: until cleared)."""
+        self.simulator(provider_id).set_fault(fault, count, seconds)
+
+    def reset(self, provider_id: str | None = None) -> None:
+        """Clear the state, journal and faults of one simulator or of all."""
+        for sim in self._chosen(provider_id):
+            sim.reset()
+
+    def phone_messages(self, provider_id: str | None = None) -> list[PhoneMessage]:
+        """The virtual phone of one simulator or of all, oldest first."""
+        messages = [m for sim in self._chosen(provider_id) for m in sim.phone_messages()]
+        return sorted(messages, key=lambda m: m.at)
+
+    def on_phone_message(self, callback: PhoneCallback) -> Callable[[], None]:
+        """Call ``callback(message)`` (on the simulator thread) for each new message; returns an unsubscriber."""
+        unsubscribers = [sim.on_phone_message(callback) for sim in self._sims.values()]
+
+        def unsubscribe() -> None:
+            for undo in unsubscribers:
+                undo()
+
+        return unsubscribe
+
+    def _chosen(self, provider_id: str | None) -> list[ProviderSimulator]:
+        return list(self._sims.values()) if provider_id is None else [self.simulator(provider_id)]
+
+    def describe(self) -> dict[str, Any]:
+        """Where everything is: URL, state folder and per-provider base URL and demo credentials."""
+        return {
+            "url": self.url,
+            "state_dir": str(self.state_dir),
+            "providers": {
+                pid: {"base_url": self.base_url(pid), "credentials": self.credentials(pid)} for pid in self._sims
+            },
+        }
