@@ -332,6 +332,9 @@ class ProviderForm(QWidget):
     def _status_text(ex: Exchange) -> str:
         status = f"HTTP {ex.status} · " if ex.status else ""
         latency = f" · {ex.latency_ms:.0f} ms" if ex.latency_ms is not None else ""
+        notes = {k.lower(): v for k, v in ex.notes}
+        if "x-ratelimit-remaining" in notes:
+            latency += f" · rate limit {notes['x-ratelimit-remaining']}/{notes.get('x-ratelimit-limit', '?')} left"
         text = f"{status}{ex.summary}{latency}"
         for extra in (ex.message, ex.meaning):
             if extra and extra not in text:

@@ -104,6 +104,12 @@ async def _drive(console: Any) -> dict[str, Any]:
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
 
 
+def _quiet_offscreen(mode: Any, context: Any, message: str) -> None:
+    """Drop the offscreen platform's harmless chatter; pass everything else to stderr."""
+    if "does not support" not in message:
+        sys.stderr.write(message + "\n")
+
+
 def run_self_test() -> int:
     """Print a JSON summary; exit 0 only if every operation of every provider passed on its simulator."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -111,8 +117,11 @@ def run_self_test() -> int:
     os.environ["OTP_CONSOLE_HOME"] = home
     started = time.perf_counter()
     try:
+        from PySide6.QtCore import qInstallMessageHandler
+
         from console.ui.app import ConsoleApp, make_qapp, run_coroutine
 
+        qInstallMessageHandler(_quiet_offscreen)
         make_qapp()
         console = ConsoleApp()
         console.window.show()

@@ -44,6 +44,7 @@ def test_sms_send_read_phone_check(console: ConsoleApp, qloop: asyncio.AbstractE
     assert sent.exchange.outcome is Outcome.OK
     assert sent.exchange.request_id
     assert "Sent; request_id" in form.status.text()
+    assert "rate limit 99/100 left" in form.status.text()
     # the log shows the row, the virtual phone the SMS with its code
     run(qloop, until(lambda: console.window.log.model.rowCount() >= 1))
     phone = console.window.phone
