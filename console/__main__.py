@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test()
     if not args or args[0] in {"gui", "--gui"}:
-        from console.ui.app import run_gui
+        from console.ui.startup import run_gui
 
         return run_gui()
     from console.cli.main import main as cli_main

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ FINAL_STATES = frozenset({VerificationState.VERIFIED, VerificationState.FAILED, 
 
 def new_id(prefix: str) -> str:
     """A short, unique, sortable-enough identifier such as ``v-1a2b3c4d5e``."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+    return f"{prefix}-{os.urandom(5).hex()}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-
-import platformdirs
+from typing import Any
 
 from console import APP_ID
 
@@ -18,9 +17,17 @@ def _home_override() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def _platformdirs() -> Any:
+    """The platformdirs module, imported on first use (not at start-up: the window is shown first)."""
+    import platformdirs
+
+    return platformdirs
+
+
 def data_dir() -> Path:
     """Folder for history and simulator state (created on first use)."""
-    base = _home_override() or Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    home = _home_override()
+    base = home if home else Path(_platformdirs().user_data_dir(APP_ID, appauthor=False))
     base.mkdir(parents=True, exist_ok=True)
     return base
 
@@ -28,7 +35,7 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """Folder for settings and UI state (created on first use)."""
     home = _home_override()
-    base = home / "config" if home else Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+    base = home / "config" if home else Path(_platformdirs().user_config_dir(APP_ID, appauthor=False))
     base.mkdir(parents=True, exist_ok=True)
     return base
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QApplication
-
-from console import APP_NAME
 from console.core.logstore import LogStore
 from console.ui import excepthook
 from console.ui.bridge import CoreBridge
 from console.ui.main_window import MainWindow
+from console.ui.startup import make_qapp, run_gui
+
+__all__ = ["ConsoleApp", "make_qapp", "run_coroutine", "run_gui"]
 
 if TYPE_CHECKING:
     import httpx
@@ -62,10 +60,10 @@ def _credential_hints() -> dict[str, dict[str, str]]:
 class ConsoleApp:
     """Owns the core objects for one GUI session; the window exists from the start, the core after start()."""
 
-    def __init__(self) -> None:
-        self.bridge = CoreBridge()
-        self.store = LogStore()
-        self.window = MainWindow(self.store, self.bridge)
+    def __init__(self, window: MainWindow | None = None) -> None:
+        self.window = window if window is not None else MainWindow(LogStore(), CoreBridge())
+        self.bridge = self.window.bridge
+        self.store = self.window.store
         self.history: History | None = None
         self.host: SimulatorHost | None = None
         self.client: httpx.AsyncClient | None = None
@@ -138,44 +136,6 @@ class ConsoleApp:
         await self.start()
         await self._closed.wait()
         await self.stop()
-
-
-def make_qapp() -> QApplication:
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName("otp-console")
-    return app
-
-
-def _exit_after_shown(app: QApplication, window: MainWindow, started: float) -> int:
-    """Start-up benchmark hook: report when the window is first shown, then quit."""
-    window.show()
-    while not window.isVisible() or not window.windowHandle() or not window.windowHandle().isExposed():
-        app.processEvents()
-        if time.perf_counter() - started > 30:
-            break
-    app.processEvents()
-    print(f"shown {(time.perf_counter() - started) * 1000:.1f}", flush=True)
-    return 0
-
-
-def run_gui(started: float | None = None) -> int:
-    """Open the console on its simulators and run until the window closes."""
-    import qasync
-
-    started = started if started is not None else time.perf_counter()
-    app = make_qapp()
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    console = ConsoleApp()
-    if os.environ.get("OTP_CONSOLE_EXIT_AFTER_SHOWN"):
-        return _exit_after_shown(app, console.window, started)
-    console.window.show()
-    with loop:
-        loop.run_until_complete(console.run_until_closed())
-    return 0
 
 
 def run_coroutine(coro: Any) -> Any:

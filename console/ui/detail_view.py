@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from console.core.export import pretty_body, to_curl
 from console.core.models import Exchange
 from console.ui import theme
 
@@ -86,6 +85,8 @@ class DetailView(QWidget):
         if any(ids):
             lines.append(f"<span style='color:{theme.MUTED}'>{' · '.join(i for i in ids if i)}</span>")
         self.headline.setText("<br>".join(lines))
+        from console.core.export import pretty_body  # json and shlex: loaded after the window is shown
+
         request = f"{ex.method} {ex.url}\n{_headers_text(ex.request_headers)}"
         if ex.request_body:
             request += "\n\n" + pretty_body(ex.request_body, ex.request_headers)
@@ -101,5 +102,7 @@ class DetailView(QWidget):
         self.notes.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—")
 
     def _copy_curl(self) -> None:
+        from console.core.export import to_curl
+
         if self.exchange is not None:
             QGuiApplication.clipboard().setText(to_curl(self.exchange))

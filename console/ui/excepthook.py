@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import faulthandler
 import sys
 import time
 import traceback
 from collections.abc import Coroutine
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, new_id
 from console.ui.bridge import CoreBridge
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 def report(store: LogStore, bridge: CoreBridge, exc: BaseException) -> None:
@@ -65,6 +67,8 @@ def install(store: LogStore, bridge: CoreBridge, loop: asyncio.AbstractEventLoop
 
 def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     """Start a task whose failure reaches sys.excepthook instead of vanishing."""
+    import asyncio  # here, not at the top: the window is shown before the async stack loads
+
     task = asyncio.ensure_future(coro)
 
     def done(t: asyncio.Task[Any]) -> None:

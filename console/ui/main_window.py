@@ -15,19 +15,18 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
 )
-from qasync import asyncSlot
 
 from console import APP_NAME, __version__
 from console.core.logstore import LogStore
 from console.ui import theme
 from console.ui.bridge import CoreBridge
-from console.ui.detail_view import DetailView
 from console.ui.excepthook import spawn
-from console.ui.log_view import LogView
 from console.ui.phone_view import PhoneView
 
 if TYPE_CHECKING:
     from console.core.service import ConsoleService, OperationRequest, OperationResult
+    from console.ui.detail_view import DetailView
+    from console.ui.log_view import LogView
     from console.ui.provider_form import ProviderForm
 
 
@@ -42,7 +41,8 @@ class MainWindow(QMainWindow):
     closing = Signal()
     result_shown = Signal(object)
 
-    def __init__(self, store: LogStore, bridge: CoreBridge) -> None:
+    def __init__(self, store: LogStore, bridge: CoreBridge, *, panes_now: bool = True) -> None:
+        """Build the window; with ``panes_now=False`` the log and detail panes wait for :meth:`build_panes`."""
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.resize(1600, 940)
@@ -68,11 +68,11 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(470)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.log = LogView(store)
-        self.detail = DetailView()
+        self.log: LogView
+        self.detail: DetailView
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.log)
-        right.addWidget(self.detail)
+        right.addWidget(_placeholder("Opening the log…"))
+        right.addWidget(_placeholder(""))
         right.setSizes([520, 320])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -89,7 +89,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.sim_status)
         self.statusBar().addWidget(self.banner, 1)
 
-        self.log.exchange_selected.connect(self.detail.show_exchange)
         self.provider_list.currentRowChanged.connect(self._on_provider_changed)
         self.phone.code_chosen.connect(self._on_code_chosen)
         bridge.phone_received.connect(self.phone.add_message)
@@ -97,7 +96,33 @@ class MainWindow(QMainWindow):
         bridge.verification_changed.connect(self._on_verification_changed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._send_current)
+        self._panes_built = False
+        if panes_now:
+            self.build_panes()
+
+    def build_panes(self) -> None:
+        """Create the log and detail panes in place of their placeholders (once).
+
+        Their modules and Qt classes cost ~25 ms on first use, so run_gui shows the window's first frame,
+        then calls this at once; everything else (tests, the self-test) builds them in the constructor.
+        """
+        if self._panes_built:
+            return
+        from console.ui.detail_view import DetailView
+        from console.ui.log_view import LogView
+
+        self.log = LogView(self.store)
+        self.detail = DetailView()
+        right = self._inner["right"]
+        sizes = right.sizes()
+        for index, pane in enumerate((self.log, self.detail)):
+            placeholder = right.replaceWidget(index, pane)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        right.setSizes(sizes)
+        self.log.exchange_selected.connect(self.detail.show_exchange)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
+        self._panes_built = True
 
     # ------------------------------------------------------------------------------------------ wiring
     def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
@@ -111,7 +136,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(form.spec.summary)
             self.provider_list.addItem(item)
             self.form_stack.addWidget(form)
-            form.submitted.connect(self._on_submitted)
+            form.submitted.connect(lambda request: spawn(self._on_submitted(request)))
             form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
         self.sim_status.setText(simulator_text)
         if forms:
@@ -158,7 +183,6 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------------------------------ actions
-    @asyncSlot(object)
     async def _on_submitted(self, request: OperationRequest) -> None:
         form = self.forms[request.provider]
         result = await self._run(form, request)
@@ -212,3 +236,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         event.accept()
+
+
+def _placeholder(text: str) -> QLabel:
+    """A muted label holding a pane's place during the first frame."""
+    label = QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet(f"color: {theme.MUTED}")
+    return label

@@ -6,13 +6,13 @@ import asyncio
 import json
 
 import pytest
-from console.simulators.base import Fault
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from console.core.models import Outcome, VerificationState
 from console.core.service import OperationResult
+from console.simulators.base import Fault
 from console.ui.app import ConsoleApp
 from console.ui.provider_form import ProviderForm
 from tests.helpers.qtasync import next_emission, run, until
