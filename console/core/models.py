@@ -116,6 +116,7 @@ class Verification:
     expires_at: float | None = None
     updated_at: float = field(default_factory=time.time)
     exchange_ids: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # provider-side ids to tie callbacks (message id, id_call…)
 
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
@@ -145,5 +146,6 @@ class Verification:
         values = dict(data)
         values["state"] = VerificationState(values["state"])
         values["exchange_ids"] = list(values.get("exchange_ids") or [])
+        values["keys"] = {str(k): str(v) for k, v in (values.get("keys") or {}).items()}
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})

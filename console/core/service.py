@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -124,7 +125,12 @@ class ConsoleService:
             provider=spec.id, operation=op.id, channel=channel, env=request.env, started_at=started
         )
         try:
-            values = validate_fields(spec, op.id, channel or None, request.fields)
+            fields = dict(request.fields)
+            code_field = spec.code_field if op.kind is OperationKind.SEND and spec.console_code else None
+            names = {f.name for f in spec.fields_for(op.id, channel or None)}
+            if code_field and code_field in names and not fields.get(code_field):
+                fields[code_field] = generate_code(spec.code_length)
+            values = validate_fields(spec, op.id, channel or None, fields)
             creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
             require_credentials(spec, creds)
             call = Call(
@@ -170,7 +176,7 @@ class ConsoleService:
                 channel=call.channel,
                 destination=call.values.get("to", ""),
                 env=call.env,
-                code=call.values.get("code"),
+                code=call.values.get(get_provider(call.provider).spec.code_field or "code"),
                 expires_at=time.time() + ttl,
             )
         if kind is OperationKind.CHECK:
@@ -181,6 +187,10 @@ class ConsoleService:
         verification.exchange_ids.append(exchange.id)
         if interp is not None and interp.request_id and not verification.request_id:
             verification.request_id = interp.request_id
+        if interp is not None:
+            verification.keys.update(interp.keys)
+            if interp.expires_in_s is not None:
+                verification.expires_at = exchange.started_at + interp.expires_in_s
         verification.expire_if_due()
         if exchange.operation == "send" and not exchange.ok:
             verification.move_to(VerificationState.FAILED)
@@ -270,6 +280,13 @@ class ConsoleService:
         if self.history:
             self.history.save_exchange(stored)
         return stored
+
+
+def generate_code(length: int = 6) -> str:
+    """A one-time code of ``length`` digits (4 to 8) from the ``secrets`` module."""
+    if not 4 <= length <= 8:
+        raise InputError(f"A code has 4 to 8 digits, not {length}.")
+    return f"{secrets.randbelow(10**length):0{length}d}"
 
 
 _TRANSPORT_MEANINGS = {

@@ -7,6 +7,7 @@ import pkgutil
 from functools import cache
 
 from console.providers.spec import Provider
+from console.providers.webhook import WebhookRule
 
 
 @cache
@@ -14,7 +15,7 @@ def all_providers() -> dict[str, Provider]:
     """Providers by id, in module-name order (discovered, so adding a module is all it takes)."""
     found: dict[str, Provider] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name == "spec":
+        if info.name.startswith("_") or info.name in ("spec", "webhook"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         provider = getattr(module, "PROVIDER", None)
@@ -33,3 +34,8 @@ def get_provider(provider_id: str) -> Provider:
     if provider_id not in providers:
         raise KeyError(f"Unknown provider {provider_id!r}; known: {', '.join(providers)}")
     return providers[provider_id]
+
+
+def webhook_rules() -> dict[str, WebhookRule]:
+    """The callback rules of the providers that declare one, by provider id."""
+    return {pid: p.webhook for pid, p in all_providers().items() if p.webhook is not None}

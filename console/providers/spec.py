@@ -19,6 +19,8 @@ from console.core.phones import PhoneStyle
 if TYPE_CHECKING:
     import httpx
 
+    from console.providers.webhook import WebhookRule
+
 
 class FieldKind(enum.StrEnum):
     """What a field holds; decides the widget, the CLI help and the validation."""
@@ -140,6 +142,9 @@ class ProviderSpec:
     simulator_prefix: str = ""
     code_ttl_s: int = 600
     notes: tuple[str, ...] = ()
+    code_field: str | None = None  # the field that carries the OTP (``code``, ``otp``…); ``--code`` sets it
+    console_code: bool = False  # the console generates the code when the field is empty (and checks it locally)
+    code_length: int = 6
 
     def operation(self, op_id: str) -> Operation:
         for op in self.operations:
@@ -223,15 +228,19 @@ class Interpretation:
     state: VerificationState | None = None
     data: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # correlation keys kept on the verification
+    expires_in_s: float | None = None  # the provider's own window (ssms call_protection), else code_ttl_s
 
 
 class Provider(ABC):
     """A provider module's behaviour: builds the HTTP request and reads the answer.
 
-    Subclasses set ``spec`` and implement :meth:`build_request` and :meth:`interpret`.
+    Subclasses set ``spec`` and implement :meth:`build_request` and :meth:`interpret`; ``webhook`` describes
+    the provider's callbacks (None: the listener only records them).
     """
 
     spec: ProviderSpec
+    webhook: WebhookRule | None = None
 
     @property
     def id(self) -> str:

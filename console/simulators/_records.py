@@ -29,6 +29,30 @@ class Fault(enum.StrEnum):
 DEFAULT_FAULT_SECONDS = {Fault.DELAY: 3.0, Fault.TIMEOUT: 60.0}
 
 
+class CallbackFault(enum.StrEnum):
+    """A way a simulator can misdeliver its callbacks, so QA can see how their handler copes."""
+
+    NONE = "none"
+    TWICE = "twice"  # every callback sent two times
+    OUT_OF_ORDER = "out_of_order"  # a batch sent last first
+    LATE = "late"  # sent after ``late_seconds``
+    BAD_SIGNATURE = "bad_signature"  # signed with a wrong secret
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One callback a simulator sent: where, and what the receiver answered (or why nothing)."""
+
+    label: str
+    url: str
+    status: int | None
+    error: str = ""
+    at: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass(frozen=True, slots=True)
 class PhoneMessage:
     """What the user's phone (or mailbox) received from a simulator."""
@@ -43,6 +67,11 @@ class PhoneMessage:
     code: str | None
     at: float
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """What the user can do with this message on the virtual phone (``press_1``, ``dial``…)."""
+        return tuple(a for a in self.extra.get("actions", "").split(",") if a)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

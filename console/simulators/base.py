@@ -13,13 +13,17 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
+import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from console.providers import get_provider
 from console.providers.spec import ProviderSpec
+from console.providers.webhook import Outgoing, WebhookRule
 from console.simulators._records import (
     DEFAULT_FAULT_SECONDS,
+    CallbackFault,
+    Delivery,
     Fault,
     FaultState,
     JournalEntry,
@@ -30,6 +34,8 @@ from console.simulators._records import (
 from console.simulators._state import StateFile
 
 __all__ = [
+    "CallbackFault",
+    "Delivery",
     "Fault",
     "FaultState",
     "JournalEntry",
@@ -49,6 +55,8 @@ HTML_500 = (
     "<body><h1>500 Internal Server Error</h1><hr><p>nginx</p></body></html>\n"
 )
 TRUNCATED_JSON = b'{"status": "success", "request_id": "dHJ1bmNhdGVk'
+WRONG_SECRET = "not-the-configured-secret"
+CALLBACK_TIMEOUT_S = 10.0
 
 
 class ProviderSimulator:
@@ -61,10 +69,13 @@ class ProviderSimulator:
         provider_id: the provider this simulates (also its mount point and state file name).
         clock: returns the current epoch time; tests replace it to expire codes without sleeping.
         mount_prefix: where the host mounted the sub-app (``/<provider_id>``), stripped from journal paths.
+        callback_url: where this simulator sends its callbacks (the listener's ``/hooks/<provider>``), or None.
+        callback_fault: how the next callbacks are misdelivered; ``late_seconds`` is the delay of ``late``.
     """
 
     provider_id: ClassVar[str] = ""
     journal_size: ClassVar[int] = 500
+    late_seconds: float = 5.0
 
     def __init__(self, state_dir: Path, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
@@ -77,6 +88,8 @@ class ProviderSimulator:
         self._known_paths: set[str] = set()
         self._announced = {str(m.get("id")) for m in self._store.read().get(PHONE_KEY, [])}
         self._seen_signature = self._store.last_signature
+        self.callback_url: str | None = None
+        self.callback_fault = CallbackFault.NONE
 
     # ------------------------------------------------------------------------------------------- identity
     @property
@@ -86,6 +99,10 @@ class ProviderSimulator:
     def credentials(self) -> dict[str, str]:
         """The demo credentials the simulator accepts (from the provider spec)."""
         return dict(self.spec.simulator_credentials)
+
+    @property
+    def webhook(self) -> WebhookRule | None:
+        return get_provider(self.provider_id).webhook
 
     # ---------------------------------------------------------------------------------------------- state
     @property
@@ -180,6 +197,64 @@ class ProviderSimulator:
                     callback(message)
                 except Exception:
                     log.exception("A virtual-phone listener failed on %s", message.id)
+
+    # ------------------------------------------------------------------------------------------ callbacks
+    def find_message(self, message_id: str) -> PhoneMessage:
+        for message in self.phone_messages():
+            if message.id == message_id:
+                return message
+        raise SimulatorError(f"No message {message_id!r} on the {self.provider_id} virtual phone")
+
+    def phone_action(self, message: PhoneMessage, action: str) -> list[Outgoing]:
+        """Hook: the user did ``action`` (one of ``message.actions``); return the callbacks the provider sends."""
+        raise SimulatorError(f"The {self.provider_id} simulator has no phone action {action!r}")
+
+    def signing_secret(self, wrong: bool = False) -> str:
+        """The secret this simulator signs callbacks with (the rule's first secret, simulator value)."""
+        rule = self.webhook
+        if wrong:
+            return WRONG_SECRET
+        if rule is None or not rule.secrets:
+            return ""
+        return str(rule.simulator_secrets.get(rule.secrets[0].name, ""))
+
+    def prepare(self, outgoing: list[Outgoing]) -> list[Outgoing]:
+        """Sign the callbacks and apply the callback fault in force (twice, out of order, bad signature)."""
+        fault = self.callback_fault
+        rule = self.webhook
+        secret = self.signing_secret(wrong=fault is CallbackFault.BAD_SIGNATURE)
+        signed = [rule.sign(o, secret, self.clock()) if rule is not None else o for o in outgoing]
+        if fault is CallbackFault.TWICE:
+            signed = [o for o in signed for _ in (0, 1)]
+        elif fault is CallbackFault.OUT_OF_ORDER:
+            signed.reverse()
+        return signed
+
+    async def deliver(self, outgoing: list[Outgoing]) -> list[Delivery]:
+        """Send the callbacks to ``callback_url`` one after the other; every attempt ends as a Delivery."""
+        url = self.callback_url
+        batch = self.prepare(outgoing)
+        if not url:
+            return [
+                Delivery(o.label, "", None, "No listener URL: start the listener to receive callbacks", self.clock())
+                for o in batch
+            ]
+        if self.callback_fault is CallbackFault.LATE:
+            await asyncio.sleep(self.late_seconds)
+        results: list[Delivery] = []
+        timeout = aiohttp.ClientTimeout(total=CALLBACK_TIMEOUT_S)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            for item in batch:
+                target = f"{url}?{item.query}" if item.query else url
+                try:
+                    async with session.request(
+                        item.method, target, headers=list(item.headers), data=item.body or None
+                    ) as response:
+                        await response.read()
+                        results.append(Delivery(item.label, target, response.status, "", self.clock()))
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    results.append(Delivery(item.label, target, None, f"{type(exc).__name__}: {exc}", self.clock()))
+        return results
 
     # -------------------------------------------------------------------------------------------- journal
     @property

@@ -8,6 +8,7 @@ import errno
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,7 +18,16 @@ from aiohttp import web
 from console.core import paths
 from console.simulators import all_simulators
 from console.simulators._state import StateFile
-from console.simulators.base import PHONE_KEY, Fault, PhoneCallback, PhoneMessage, ProviderSimulator, SimulatorError
+from console.simulators.base import (
+    PHONE_KEY,
+    CallbackFault,
+    Delivery,
+    Fault,
+    PhoneCallback,
+    PhoneMessage,
+    ProviderSimulator,
+    SimulatorError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +232,36 @@ class SimulatorHost:
     ) -> None:
         """Make a simulator misbehave for the next ``count`` requests (None: until cleared)."""
         self.simulator(provider_id).set_fault(fault, count, seconds)
+
+    def set_callback_url(self, hooks_base: str | None) -> None:
+        """Send every simulator's callbacks to ``<hooks_base>/<provider>`` (the listener), or nowhere (None)."""
+        for pid, sim in self._sims.items():
+            sim.callback_url = f"{hooks_base.rstrip('/')}/{pid}" if hooks_base else None
+
+    def set_callback_fault(
+        self, provider_id: str, fault: CallbackFault | str, late_seconds: float | None = None
+    ) -> None:
+        """Misdeliver the simulator's next callbacks (twice, out of order, late, badly signed) until cleared."""
+        sim = self.simulator(provider_id)
+        sim.callback_fault = CallbackFault(fault)
+        if late_seconds is not None:
+            sim.late_seconds = late_seconds
+
+    def phone_action(self, provider_id: str, message_id: str, action: str) -> Future[list[Delivery]]:
+        """Do ``action`` on a virtual-phone message (press a key, dial…); the future holds the callbacks sent.
+
+        Raises:
+            SimulatorError: not running, no such message, or the message has no such action.
+        """
+        loop = self._loop
+        if loop is None or not self.running:
+            raise SimulatorError("The simulators are not running")
+        sim = self.simulator(provider_id)
+        message = sim.find_message(message_id)
+        if action not in message.actions:
+            raise SimulatorError(f"Message {message_id} offers {', '.join(message.actions) or 'no actions'}")
+        outgoing = sim.phone_action(message, action)
+        return asyncio.run_coroutine_threadsafe(sim.deliver(outgoing), loop)
 
     def reset(self, provider_id: str | None = None) -> None:
         """Clear the state, journal and faults of one simulator or of all."""
