@@ -8,9 +8,10 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import aiohttp
@@ -76,6 +77,8 @@ class ProviderSimulator:
     provider_id: ClassVar[str] = ""
     journal_size: ClassVar[int] = 500
     late_seconds: float = 5.0
+    scenarios: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """Error cases a QA engineer can pick (id -> label, e.g. ``no_money`` -> "Insufficient balance")."""
 
     def __init__(self, state_dir: Path, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
@@ -90,6 +93,7 @@ class ProviderSimulator:
         self._seen_signature = self._store.last_signature
         self.callback_url: str | None = None
         self.callback_fault = CallbackFault.NONE
+        self._scenario: tuple[str, int | None] | None = None
 
     # ------------------------------------------------------------------------------------------- identity
     @property
@@ -124,6 +128,8 @@ class ProviderSimulator:
         with self._lock:
             self._journal.clear()
             self._fault = FaultState()
+            self._scenario = None
+        self.callback_fault = CallbackFault.NONE
         self.on_reset()
 
     def on_reset(self) -> None:
@@ -272,6 +278,35 @@ class ProviderSimulator:
 
     def is_control(self, request: web.Request) -> bool:
         return self.relative_path(request).startswith(CONTROL_PREFIX)
+
+    # ------------------------------------------------------------------------------------------ scenarios
+    def set_scenario(self, scenario: str | None, count: int | None = 1) -> None:
+        """Answer the next ``count`` requests (None: until cleared) with an error case from :attr:`scenarios`."""
+        if scenario is None or scenario == "none":
+            with self._lock:
+                self._scenario = None
+            return
+        if scenario not in self.scenarios:
+            raise SimulatorError(
+                f"The {self.provider_id} simulator has no scenario {scenario!r}; it has {', '.join(self.scenarios)}"
+            )
+        with self._lock:
+            self._scenario = (scenario, count)
+
+    @property
+    def scenario(self) -> str | None:
+        with self._lock:
+            return self._scenario[0] if self._scenario else None
+
+    def take_scenario(self) -> str | None:
+        """The scenario in force for this request (counted), or None: call once per provider request."""
+        with self._lock:
+            if self._scenario is None:
+                return None
+            name, left = self._scenario
+            if left is not None:
+                self._scenario = (name, left - 1) if left > 1 else None
+            return name
 
     # --------------------------------------------------------------------------------------------- faults
     def set_fault(self, fault: Fault | str, count: int | None = None, seconds: float | None = None) -> None:

@@ -233,6 +233,10 @@ class SimulatorHost:
         """Make a simulator misbehave for the next ``count`` requests (None: until cleared)."""
         self.simulator(provider_id).set_fault(fault, count, seconds)
 
+    def set_scenario(self, provider_id: str, scenario: str | None, count: int | None = 1) -> None:
+        """Answer the simulator's next ``count`` requests with one of its error cases (None clears)."""
+        self.simulator(provider_id).set_scenario(scenario, count)
+
     def set_callback_url(self, hooks_base: str | None) -> None:
         """Send every simulator's callbacks to ``<hooks_base>/<provider>`` (the listener), or nowhere (None)."""
         for pid, sim in self._sims.items():
