@@ -1,4 +1,4 @@
-"""Subcommands: send, check, balance, run, simulate, phone, history."""
+"""Subcommands: send, check, balance, run, simulate, phone, history, listen."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_OK, emit, exchange_line, result_line
+from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_NETWORK, EXIT_OK, emit, exchange_line, result_line
 from console.cli.parser import build_parser
 from console.core import paths
 from console.core.history import History
@@ -117,28 +117,58 @@ def _simulate(args: argparse.Namespace) -> int:
 def _phone(args: argparse.Namespace) -> int:
     from console.simulators.host import read_phone_messages
 
+    if args.act:
+        return _phone_act(args)
     messages = read_phone_messages(paths.simulator_dir(), args.provider)
     for msg in messages[-args.limit :]:
         emit(msg.to_dict())
     return EXIT_OK
 
 
+def _phone_act(args: argparse.Namespace) -> int:
+    """Act on a virtual-phone message with the simulators started in this process; print each callback sent."""
+    from console.simulators.base import SimulatorError
+    from console.simulators.host import SimulatorHost
+
+    message_id, action = args.act
+    host = SimulatorHost(port=0)
+    host.start()
+    try:
+        pid = args.provider or next(
+            (m.provider for m in host.phone_messages() if m.id == message_id), host.provider_ids()[0]
+        )
+        host.set_callback_url(f"{args.listener.rstrip('/')}/hooks" if args.listener else None)
+        host.set_callback_fault(pid, args.callback_fault, late_seconds=1.0)
+        deliveries = host.phone_action(pid, message_id, action).result(timeout=60)
+    except SimulatorError as exc:
+        emit({"event": "error", "message": str(exc)})
+        return EXIT_BAD_INPUT
+    finally:
+        host.stop()
+    for delivery in deliveries:
+        emit({"event": "callback", "provider": pid, **delivery.to_dict()})
+    delivered = all(d.status is not None and d.status < 300 for d in deliveries)
+    return EXIT_OK if delivered else EXIT_NETWORK
+
+
 def _history(args: argparse.Namespace) -> int:
     history = History(paths.history_path())
     try:
         if args.count:
-            emit(
-                {
-                    "kind": args.kind,
-                    "count": history.count_exchanges()
-                    if args.kind == "exchange"
-                    else len(history.recent_verifications(10**9, args.provider)),
-                }
-            )
+            if args.kind == "verification":
+                count = len(history.recent_verifications(10**9, args.provider))
+            else:
+                operation = "webhook" if args.kind == "webhook" else None
+                count = history.count_exchanges(args.provider, operation)
+            emit({"kind": args.kind, "count": count})
             return EXIT_OK
         rows: list[dict[str, Any]]
         if args.kind == "verification":
             rows = [v.to_dict() for v in reversed(history.recent_verifications(args.limit, args.provider))]
+        elif args.kind == "webhook":
+            from console.cli.listen import request_line
+
+            rows = [request_line(ex) for ex in history.recent_exchanges(args.limit, args.provider, "webhook")]
         else:
             rows = [exchange_line(ex) for ex in history.recent_exchanges(args.limit, args.provider)]
         for row in rows:
@@ -161,5 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         return _phone(args)
     if args.command == "history":
         return _history(args)
+    if args.command == "listen":
+        from console.cli.listen import run_listen
+
+        return run_listen(args)
     parser.print_help()
     return EXIT_BAD_INPUT

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from console import __version__
+from console.cli.listen import add_listen_parser
 from console.core.credentials import env_var_for
 from console.providers import all_providers
 from console.providers.spec import FieldSpec, OperationKind, ProviderSpec
+from console.simulators._records import CallbackFault
 
 EPILOG = """exit codes: 0 success, 1 the provider refused (error code, wrong code, bad credentials) or answered
 outside its contract, 2 bad input (nothing sent), 3 network failure, 4 internal error.
@@ -142,10 +144,30 @@ def build_parser() -> argparse.ArgumentParser:
     phone = sub.add_parser("phone", help="what the simulators' virtual phone received")
     phone.add_argument("--provider", choices=list(providers))
     phone.add_argument("--limit", type=int, default=20)
+    phone.add_argument(
+        "--act",
+        nargs=2,
+        metavar=("MESSAGE_ID", "ACTION"),
+        help="do something with a message (press_1, dial…: see its actions) and send the provider's callbacks",
+    )
+    phone.add_argument("--listener", metavar="URL", help="the listener's URL the callbacks go to (with --act)")
+    phone.add_argument(
+        "--callback-fault",
+        choices=[f.value for f in CallbackFault],
+        default="none",
+        help="misdeliver the callbacks (with --act): twice, out_of_order, late, bad_signature",
+    )
+
+    add_listen_parser(sub)
 
     hist = sub.add_parser("history", help="print stored exchanges (oldest first) as JSON lines")
     hist.add_argument("--limit", type=int, default=50)
     hist.add_argument("--provider", choices=list(providers))
-    hist.add_argument("--kind", choices=["exchange", "verification"], default="exchange")
+    hist.add_argument(
+        "--kind",
+        choices=["exchange", "webhook", "verification"],
+        default="exchange",
+        help="exchange: every row; webhook: the callbacks the listener received; verification",
+    )
     hist.add_argument("--count", action="store_true", help="print only how many are stored")
     return parser

@@ -10,7 +10,8 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ CREATE INDEX IF NOT EXISTS verifications_request ON verifications(provider, requ
 """
 
 _Item = tuple[str, Any]
+_Queued = tuple[str, Any, "Future[None] | None"]
 
 
 class History:
@@ -43,7 +45,7 @@ class History:
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        self._queue: queue.Queue[_Item | None] = queue.Queue()
+        self._queue: queue.Queue[_Queued | None] = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
         self._thread.start()
@@ -65,17 +67,28 @@ class History:
     # ------------------------------------------------------------------------------------------ writing
     def save_exchange(self, exchange: Exchange) -> None:
         """Queue an exchange for writing (never blocks)."""
-        self._queue.put(("exchange", exchange))
+        self._queue.put(("exchange", exchange, None))
+
+    def commit_exchange(self, exchange: Exchange) -> Future[None]:
+        """Queue an exchange; the future completes once its transaction is committed (or fails with the error).
+
+        The listener answers a callback only after this, so a 2xx always means "stored". Requests arriving
+        together share one commit.
+        """
+        done: Future[None] = Future()
+        self._queue.put(("exchange", exchange, done))
+        return done
 
     def save_verification(self, verification: Verification) -> None:
         """Queue a snapshot of a verification for writing (never blocks)."""
-        self._queue.put(("verification", verification.to_dict()))
+        self._queue.put(("verification", verification.to_dict(), None))
 
     def flush(self, timeout: float = 30.0) -> None:
         """Block until everything queued so far is committed."""
-        done = threading.Event()
-        self._queue.put(("flush", done))
-        done.wait(timeout)
+        done: Future[None] = Future()
+        self._queue.put(("flush", None, done))
+        with suppress(TimeoutError, sqlite3.Error):  # a failed batch is reported just below
+            done.result(timeout)
         if self._error:
             raise RuntimeError(f"history writer failed: {self._error}") from self._error
 
@@ -96,20 +109,26 @@ class History:
                         batch.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
-                events: list[threading.Event] = []
+                waiting: list[Future[None]] = []
+                error: BaseException | None = None
                 try:
                     with conn:
                         for item in batch:
                             if item is None:
                                 running = False
-                            elif item[0] == "flush":
-                                events.append(item[1])
-                            else:
-                                self._write(conn, item)
-                except sqlite3.Error as exc:  # keep the writer alive; report on the next flush
-                    self._error = exc
-                for event in events:
-                    event.set()
+                                continue
+                            kind, payload, future = item
+                            if future is not None:
+                                waiting.append(future)
+                            if kind != "flush":
+                                self._write(conn, (kind, payload))
+                except sqlite3.Error as exc:  # keep the writer alive; report to the waiters and the next flush
+                    self._error = error = exc
+                for future in waiting:
+                    if error is not None and not future.done():
+                        future.set_exception(error)
+                    elif not future.done():
+                        future.set_result(None)
         finally:
             conn.close()
 
@@ -153,13 +172,14 @@ class History:
             )
 
     # ------------------------------------------------------------------------------------------ reading
-    def recent_exchanges(self, limit: int = 1000, provider: str | None = None) -> list[Exchange]:
-        """The newest exchanges, oldest first."""
-        sql = "SELECT data FROM exchanges" + (" WHERE provider = ?" if provider else "")
-        sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
-        args: tuple[Any, ...] = (provider, limit) if provider else (limit,)
+    def recent_exchanges(
+        self, limit: int = 1000, provider: str | None = None, operation: str | None = None
+    ) -> list[Exchange]:
+        """The newest exchanges (of a provider, of an operation such as ``webhook``), oldest first."""
+        where, args = _filters(provider, operation)
+        sql = f"SELECT data FROM exchanges{where} ORDER BY started_at DESC, rowid DESC LIMIT ?"
         with self._reader() as conn:
-            rows = conn.execute(sql, args).fetchall()
+            rows = conn.execute(sql, (*args, limit)).fetchall()
         return [Exchange.from_dict(json.loads(r[0])) for r in reversed(rows)]
 
     def exchanges_of(self, verification_id: str) -> list[Exchange]:
@@ -191,10 +211,21 @@ class History:
             rows = conn.execute(sql, args).fetchall()
         return [Verification.from_dict(json.loads(r[0])) for r in rows]
 
-    def count_exchanges(self) -> int:
+    def count_exchanges(self, provider: str | None = None, operation: str | None = None) -> int:
+        where, args = _filters(provider, operation)
         with self._reader() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0])
+            return int(conn.execute(f"SELECT COUNT(*) FROM exchanges{where}", args).fetchone()[0])
 
     def size_bytes(self) -> int:
         """Size on disk, the write-ahead log included."""
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+
+
+def _filters(provider: str | None, operation: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause (or "") and its arguments for the optional provider and operation filters."""
+    clauses = [
+        (f"{column} = ?", value) for column, value in (("provider", provider), ("operation", operation)) if value
+    ]
+    if not clauses:
+        return "", ()
+    return " WHERE " + " AND ".join(c for c, _ in clauses), tuple(v for _, v in clauses)

@@ -70,6 +70,9 @@ class Exchange:
     request_id: str | None = None
     notes: tuple[tuple[str, str], ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
+    signature: str = ""  # incoming callbacks: valid | invalid | absent | unchecked
+    signature_scheme: str = ""  # which rule matched, e.g. zadarma-hex-b64
+    source: str = ""  # incoming callbacks: the sender's address
 
     @property
     def ok(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import secrets
 import time
 import traceback
@@ -21,6 +22,7 @@ from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
 from console.core.redact import redact_headers, redact_text
 from console.core.validation import validate_fields
+from console.core.verifications import VerificationBook
 from console.providers import get_provider
 from console.providers.spec import Call, Interpretation, OperationKind, Provider
 
@@ -66,6 +68,7 @@ class ConsoleService:
         environ: Mapping[str, str] | None = None,
         dotenv_path: Path | None = None,
         settings: http.HttpSettings | None = None,
+        book: VerificationBook | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -74,24 +77,16 @@ class ConsoleService:
         self.environ = environ
         self.dotenv_path = dotenv_path
         self.settings = settings or http.HttpSettings()
-        self.verifications: dict[str, Verification] = {}
-        self._listeners: list[VerificationListener] = []
+        self.book = book if book is not None else VerificationBook(history)
 
     # -------------------------------------------------------------------------------------- verifications
     def on_verification(self, listener: VerificationListener) -> None:
-        """Call ``listener`` whenever a verification is created or changes state."""
-        self._listeners.append(listener)
-
-    def _publish(self, verification: Verification) -> None:
-        self.verifications[verification.id] = verification
-        if self.history:
-            self.history.save_verification(verification)
-        for listener in list(self._listeners):
-            listener(verification)
+        """Call ``listener`` (with a snapshot) whenever a verification is created or changes state."""
+        self.book.subscribe(listener)
 
     async def find_verification(self, provider: str, request_id: str | None, vid: str | None) -> Verification | None:
-        """A verification by id or provider request id, from memory or (off-thread) history."""
-        for v in reversed(list(self.verifications.values())):
+        """A verification (snapshot) by id or provider request id, from memory or (off-thread) history."""
+        for v in reversed(self.book.all()):
             if (vid and v.id == vid) or (request_id and v.provider == provider and v.request_id == request_id):
                 return v
         if self.history is None:
@@ -162,7 +157,7 @@ class ConsoleService:
         verification = await self._verification_for(request, op.kind, call)
         exchange, interp = await self._exchange(provider, call, base, sources, verification)
         if verification is not None:
-            self._advance(verification, exchange, interp)
+            verification = self._advance(verification, exchange, interp)
         return OperationResult(exchange, verification, interp.data if interp else {})
 
     async def _verification_for(
@@ -183,21 +178,22 @@ class ConsoleService:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
         return None
 
-    def _advance(self, verification: Verification, exchange: Exchange, interp: Interpretation | None) -> None:
-        verification.exchange_ids.append(exchange.id)
-        if interp is not None and interp.request_id and not verification.request_id:
-            verification.request_id = interp.request_id
-        if interp is not None:
-            verification.keys.update(interp.keys)
-            if interp.expires_in_s is not None:
-                verification.expires_at = exchange.started_at + interp.expires_in_s
-        verification.expire_if_due()
-        if exchange.operation == "send" and not exchange.ok:
-            verification.move_to(VerificationState.FAILED)
-        elif interp is not None and interp.state is not None:
-            verification.move_to(interp.state)
-        verification.updated_at = time.time()
-        self._publish(verification)
+    def _advance(self, found: Verification, exchange: Exchange, interp: Interpretation | None) -> Verification:
+        with self.book.edit(found) as verification:
+            verification.exchange_ids.append(exchange.id)
+            if interp is not None and interp.request_id and not verification.request_id:
+                verification.request_id = interp.request_id
+            if interp is not None:
+                verification.keys.update(interp.keys)
+                if interp.expires_in_s is not None:
+                    verification.expires_at = exchange.started_at + interp.expires_in_s
+            verification.expire_if_due()
+            if exchange.operation == "send" and not exchange.ok:
+                verification.move_to(VerificationState.FAILED)
+            elif interp is not None and interp.state is not None:
+                verification.move_to(interp.state)
+            verification.updated_at = time.time()
+            return copy.deepcopy(verification)
 
     async def _exchange(
         self,

@@ -15,12 +15,14 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from console.providers.webhook import Outgoing
 from console.providers.zadarma import LANGUAGES, sign_request
-from console.simulators.base import ProviderSimulator
+from console.simulators.base import PhoneMessage, ProviderSimulator
 
 CHANNELS = ("sms", "call_code", "call_button", "email")
 LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
@@ -55,6 +57,15 @@ EMAIL_SUBJECT = {
     "pl": "Kod weryfikacyjny",
     "fr": "Code de vérification",
 }
+
+
+CALL_ACTIONS = ("press_1", "press_2", "hang_up", "no_answer")
+
+
+def _form_callback(fields: Mapping[str, str], label: str) -> Outgoing:
+    """A form-encoded POST callback, unsigned (the base signs it with the provider's rule)."""
+    headers = (("Content-Type", "application/x-www-form-urlencoded"),)
+    return Outgoing("POST", "", headers, urlencode(fields).encode(), label)
 
 
 class Refusal(Exception):
@@ -102,6 +113,7 @@ class ZadarmaSimulator(ProviderSimulator):
     currency = "USD"
     pbx_id = 1234
     pbx_number = "+442037691881"
+    end_event = "NOTIFY_END"  # the product page's event; NOTIFY_OUT_END is what the OpenAPI file says
 
     def __init__(self, state_dir: Path, clock: Callable[[], float] = time.time) -> None:
         super().__init__(state_dir, clock)
@@ -307,9 +319,57 @@ class ZadarmaSimulator(ProviderSimulator):
             kind="call",
             title=f"Call from {caller}",
             text=text,
-            extra={"from": caller, **{name: params[name].strip() for name in SOUND_PARAMS}},
+            extra={
+                "from": caller,
+                **{name: params[name].strip() for name in SOUND_PARAMS},
+                "actions": ",".join(CALL_ACTIONS),
+            },
         )
         return self._answer(status="success")
+
+    # -------------------------------------------------------------------------------------------- callbacks
+    def phone_action(self, message: PhoneMessage, action: str) -> list[Outgoing]:
+        """The user answered the press-1 call: NOTIFY_ANSWER (when answered), then the call's end event."""
+        if action not in CALL_ACTIONS:
+            return super().phone_action(message, action)
+        now = self.clock()
+        call_start = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        caller = message.extra.get("from", self.pbx_number).lstrip("+")
+        called = message.to.lstrip("+")
+        pbx_call_id = f"out_{secrets.token_hex(8)}"
+        answered = action != "no_answer"
+        dtmf = {"press_1": "1", "press_2": "2"}.get(action, "")
+        end = {
+            "event": self.end_event,
+            "call_start": call_start,
+            "pbx_call_id": pbx_call_id,
+            "caller_id": caller,
+            "called_did": called,
+            "destination": called,
+            "internal": "",
+            "last_internal": "",
+            "duration": "9" if answered else "0",
+            "status_code": "16" if answered else "19",
+            "is_recorded": "0",
+            "calltype": "callback_leg1",
+            "callback_dtmf": dtmf,
+            "disposition": "answered" if answered else "no answer",
+        }
+        if self.end_event == "NOTIFY_OUT_END":
+            end["internal"] = caller
+        batch = []
+        if answered:
+            answer = {
+                "event": "NOTIFY_ANSWER",
+                "caller_id": caller,
+                "destination": called,
+                "call_start": call_start,
+                "pbx_call_id": pbx_call_id,
+                "internal": "",
+            }
+            batch.append(_form_callback(answer, "NOTIFY_ANSWER"))
+        batch.append(_form_callback(end, f"{self.end_event} ({action.replace('_', ' ')})"))
+        return batch
 
     def _live_requests(self, data: dict[str, Any], now: float) -> dict[str, Any]:
         """The stored verifications, with the expired ones dropped."""

@@ -1,0 +1,153 @@
+"""``otp-console listen``: the webhook listener in the foreground, one JSON line per request on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
+from console.core import paths
+from console.core.history import History
+from console.core.logstore import LogStore
+from console.core.models import Exchange
+from console.core.serverthread import ServerError
+from console.core.verifications import VerificationBook
+from console.listener.handling import CallbackHandler, RouteReply
+from console.listener.secrets import flag_name, resolve_webhook_secrets
+from console.listener.server import WebhookListener
+from console.providers import webhook_rules
+
+
+def add_listen_parser(sub: Any) -> None:
+    """The ``listen`` subcommand and its flags (one per webhook secret, e.g. ``--zadarma-secret``)."""
+    listen = sub.add_parser(
+        "listen",
+        help="receive provider callbacks; print one JSON line per request",
+        description="Run the webhook listener in the foreground. Routes: /hooks/<provider> and a catch-all.",
+    )
+    listen.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    listen.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, loopback only)")
+    listen.add_argument("--forward-to", metavar="URL", help="pass each callback on to URL and record its answer")
+    listen.add_argument("--public-url", metavar="URL", help="the URL a tunnel exposes (shown in the paste URLs)")
+    listen.add_argument(
+        "--reply",
+        action="append",
+        default=[],
+        metavar="ROUTE=STATUS[:DELAY_S[:BODY]]",
+        help="answer a route (a provider id, or * for all) with this status, after a delay, with a body",
+    )
+    listen.add_argument("--dotenv", type=Path, default=Path(".env"), help="the .env file to read secrets from")
+    listen.add_argument("--no-simulator-secrets", action="store_true", help="do not accept the simulators' secrets")
+    for rule in webhook_rules().values():
+        for fld in rule.secrets:
+            listen.add_argument(
+                f"--{flag_name(rule, fld.name).replace('_', '-')}",
+                dest=f"secret_{flag_name(rule, fld.name)}",
+                metavar="VALUE",
+                help=f"{rule.provider} {fld.label} (else ${fld.env_var} or .env)",
+            )
+
+
+def parse_reply(text: str) -> tuple[str, RouteReply]:
+    """``zadarma=503:2.5:busy`` -> ("zadarma", RouteReply(503, 2.5, "busy"))."""
+    route, sep, spec = text.partition("=")
+    if not sep or not route:
+        raise ValueError(f"--reply takes ROUTE=STATUS[:DELAY_S[:BODY]], got {text!r}")
+    status, _, rest = spec.partition(":")
+    delay, _, body = rest.partition(":")
+    try:
+        reply = RouteReply(int(status), float(delay or 0), body)
+    except ValueError:
+        raise ValueError(f"--reply takes ROUTE=STATUS[:DELAY_S[:BODY]], got {text!r}") from None
+    if not 100 <= reply.status <= 599 or reply.delay_s < 0:
+        raise ValueError(f"--reply {text!r}: the status must be 100-599 and the delay not negative")
+    return route, reply
+
+
+def request_line(row: Exchange, forward: Exchange | None = None) -> dict[str, Any]:
+    """The JSON line of one received request (the documented keys first)."""
+    path, _, query = row.url.partition("://")[2].partition("/")[2].partition("?")
+    line: dict[str, Any] = {
+        "id": row.id,
+        "provider": row.provider,
+        "method": row.method,
+        "path": "/" + path,
+        "query": query or None,
+        "status": row.status,
+        "signature": row.signature or "unchecked",
+        "signature_scheme": row.signature_scheme or None,
+        "verification": row.verification_id,
+        "event": row.channel or None,
+        "outcome": row.outcome.value,
+        "error_code": row.error_code,
+        "message": row.message,
+        "source": row.source or None,
+        "received_at": row.started_at,
+        "notes": {k: v for k, v in row.notes if k not in ("traceback", "body_base64")},
+    }
+    if forward is not None:
+        line["forward"] = {
+            "url": forward.url,
+            "status": forward.status,
+            "latency_ms": round(forward.latency_ms, 1) if forward.latency_ms is not None else None,
+            "error": forward.message if forward.status is None else None,
+            "id": forward.id,
+        }
+    return line
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    """Serve until interrupted (SIGINT/SIGTERM); exit 2 when the port cannot be bound or a flag is wrong."""
+    rules = webhook_rules()
+    given = {k[len("secret_") :]: v for k, v in vars(args).items() if k.startswith("secret_") and v}
+    try:
+        replies = [parse_reply(text) for text in args.reply]
+    except ValueError as exc:
+        emit({"event": "error", "message": str(exc)})
+        return EXIT_BAD_INPUT
+    secrets = resolve_webhook_secrets(rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets)
+    history = History(paths.history_path())
+    handler = CallbackHandler(rules, secrets, VerificationBook(history))
+    for route, reply in replies:
+        handler.set_reply(route, reply)
+    listener = WebhookListener(handler, history, LogStore(), args.host, args.port, args.forward_to)
+    listener.public_url = args.public_url or ""
+    if args.forward_to:
+        listener.on_forwarded(lambda row, forward: emit(request_line(row, forward)))
+    else:
+        listener.on_received(lambda row: emit(request_line(row)))
+    try:
+        listener.start()
+    except ServerError as exc:
+        emit({"event": "error", "message": str(exc)})
+        history.close()
+        return EXIT_BAD_INPUT
+    _announce(listener)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        listener.stop()
+        history.close()
+    return EXIT_OK
+
+
+def _announce(listener: WebhookListener) -> None:
+    """Where to point providers, on stderr (stdout carries only request lines)."""
+    print(f"listening on {listener.url} (history: {paths.history_path()})", file=sys.stderr, flush=True)
+    if listener.exposed:
+        print(
+            f"warning: bound to {listener.server.host}, reachable from other machines; anyone who can reach it "
+            "can post callbacks. Use 127.0.0.1 and a tunnel unless you mean it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    for pid, url in listener.paste_urls().items():
+        print(f"  {pid:9} {url}", file=sys.stderr, flush=True)
+    print("ready: one JSON line per request on stdout; Ctrl+C stops", file=sys.stderr, flush=True)

@@ -1,0 +1,146 @@
+"""An aiohttp application served from its own thread and event loop (the listener; usable by any server).
+
+A busy GUI cannot stall it and a burst of requests cannot stall the GUI: the two only meet through
+thread-safe calls (:meth:`ServerThread.submit`) and the callbacks the served code makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from console.core.errors import ConsoleError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+START_TIMEOUT_S = 30.0
+SHUTDOWN_TIMEOUT_S = 1.0
+
+
+class ServerError(ConsoleError):
+    """The server could not start (port taken, bad address) or was used while stopped."""
+
+
+class ServerThread:
+    """Serve ``make_app()`` on ``host:port`` from a daemon thread; ``port=0`` picks a free port.
+
+    Attributes:
+        name: the thread's name (shown in tracebacks and profilers).
+    """
+
+    def __init__(self, name: str, make_app: Callable[[], web.Application], host: str = "127.0.0.1", port: int = 0):
+        self.name = name
+        self.host = host
+        self.requested_port = port
+        self._make_app = make_app
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._port: int | None = None
+        self._errors: list[BaseException] = []
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Bind and serve; returns once the port is bound.
+
+        Raises:
+            ServerError: the port is taken or the server could not start.
+        """
+        if self.running:
+            raise ServerError(f"The {self.name} is already running")
+        self._ready.clear()
+        self._errors.clear()
+        self._thread = threading.Thread(target=self._main, name=self.name, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT_S):
+            raise ServerError(f"The {self.name} did not start within {START_TIMEOUT_S:.0f} s")
+        if self._errors:
+            self._thread.join()
+            self._thread = None
+            raise self._start_error(self._errors[0]) from self._errors[0]
+
+    def stop(self) -> None:
+        """Stop serving and join the thread (safe to call twice, or before start)."""
+        thread, loop, stop_event = self._thread, self._loop, self._stop_event
+        if thread is None:
+            return
+        if loop is not None and stop_event is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed
+                loop.call_soon_threadsafe(stop_event.set)
+        thread.join()
+        self._thread = None
+        self._port = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._port is not None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise ServerError(f"The {self.name} is not running")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>`` (the loopback address when bound to all interfaces)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else "::1" if self.host == "::" else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Run ``coro`` on the server's loop from any thread."""
+        loop = self._loop
+        if loop is None:
+            coro.close()
+            raise ServerError(f"The {self.name} is not running")
+        return asyncio.run_coroutine_threadsafe(coro, loop)
+
+    # ------------------------------------------------------------------------------------------- serving
+    def _start_error(self, exc: BaseException) -> ServerError:
+        where = f"{self.host}:{self.requested_port}"
+        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+            return ServerError(
+                f"Cannot start the {self.name} on {where}: the port is already in use "
+                "(another program is listening there; choose another port, or 0 for any free one)"
+            )
+        return ServerError(f"Cannot start the {self.name} on {where}: {exc}")
+
+    def _main(self) -> None:
+        try:
+            with asyncio.Runner() as runner:
+                runner.run(self._serve())
+        except BaseException as exc:  # reported to start(), never left to the thread's excepthook
+            if not self._ready.is_set():
+                self._errors.append(exc)
+            else:
+                log.exception("The %s stopped unexpectedly", self.name)
+        finally:
+            self._loop = None
+            self._stop_event = None
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        runner = web.AppRunner(
+            self._make_app(), access_log=None, handler_cancellation=True, shutdown_timeout=SHUTDOWN_TIMEOUT_S
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.requested_port)
+            await site.start()
+            self._port = int(runner.addresses[0][1])
+            self._stop_event = asyncio.Event()
+            self._loop = asyncio.get_running_loop()
+            self._ready.set()
+            await self._stop_event.wait()
+        finally:
+            await runner.cleanup()

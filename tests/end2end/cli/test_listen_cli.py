@@ -1,0 +1,119 @@
+"""``otp-console listen`` as scripts use it: a foreground process printing one JSON line per request."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import IO, Any
+
+import httpx
+import pytest
+
+from tests.end2end.cli.test_cli import cli
+
+LINE_KEYS = {"provider", "method", "path", "status", "signature", "signature_scheme", "verification", "id"}
+SOUNDS = ("--field", "greeting_sound_id=101", "--field", "button_1_sound_id=102", "--field", "fallback_sound_id=103")
+
+
+class Listening:
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "console", "listen", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        assert self.proc.stderr is not None
+        first = self.proc.stderr.readline()
+        assert first.startswith("listening on http://127.0.0.1:"), first
+        self.url = first.split()[2]
+        self.banner: list[str] = []
+        while not (line := self.proc.stderr.readline()).startswith("ready") and line:
+            self.banner.append(line)
+
+    def line(self, timeout: float = 10) -> dict[str, Any]:
+        out: IO[str] | None = self.proc.stdout
+        assert out is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = out.readline()
+            if text:
+                return dict(json.loads(text))
+        raise AssertionError("no line from the listener")
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(10)
+        finally:
+            for stream in (self.proc.stdout, self.proc.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@pytest.fixture
+def listening() -> Iterator[Listening]:
+    listener = Listening("--zadarma-secret", "test_secret_0001")
+    yield listener
+    listener.stop()
+
+
+def test_each_request_is_one_flushed_json_line(listening: Listening) -> None:
+    assert httpx.get(f"{listening.url}/hooks/zadarma?zd_echo=xyz").text == "xyz"
+    line = listening.line()
+    assert set(line) >= LINE_KEYS
+    assert (line["provider"], line["method"], line["path"], line["status"]) == ("zadarma", "GET", "/hooks/zadarma", 200)
+    assert line["event"] == "handshake · zd_echo"
+    body = "event=NOTIFY_END&caller_id=442037691880&called_did=442037691881&call_start=2024-05-01+12%3A00%3A00"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Signature": "Cn9lWhGoeNrSeKD4uIO9Z5hjUrE="}
+    httpx.post(f"{listening.url}/hooks/zadarma", content=body, headers=headers)
+    line = listening.line()
+    assert (line["signature"], line["signature_scheme"]) == ("valid", "zadarma-raw-b64")
+    assert line["verification"] is None
+
+
+def test_press_1_round_trip_across_processes(listening: Listening) -> None:
+    code, lines, err = cli("send", "zadarma", "--channel", "call_button", "--to", "+48575555555", *SOUNDS)
+    assert code == 0, err
+    verification = lines[-1]["verification"]
+    code, lines, err = cli("phone", "--provider", "zadarma", "--limit", "1")
+    message = lines[-1]
+    assert message["channel"] == "call_button"
+    code, lines, err = cli("phone", "--act", message["id"], "press_1", "--listener", listening.url)
+    assert code == 0, err
+    assert [line["status"] for line in lines] == [200, 200]
+    answer, end = listening.line(), listening.line()
+    assert (answer["event"], end["event"]) == ("NOTIFY_ANSWER", "NOTIFY_END")
+    assert end["verification"] == verification
+    assert end["signature"] == "valid"
+    code, lines, err = cli("history", "--kind", "webhook", "--count")
+    assert lines == [{"kind": "webhook", "count": 2}]
+    code, lines, err = cli("history", "--kind", "verification", "--limit", "1")
+    assert lines[-1]["state"] == "verified"
+
+
+def test_listen_reply_and_bad_flags(listening: Listening) -> None:
+    code, lines, _err = cli("listen", "--reply", "zadarma=abc")
+    assert code == 2
+    assert "ROUTE=STATUS" in lines[-1]["message"]
+    busy = Listening("--reply", "zadarma=503:0:busy")
+    try:
+        response = httpx.post(f"{busy.url}/hooks/zadarma", content=b"event=NOTIFY_START")
+        assert (response.status_code, response.text) == (503, "busy")
+        assert busy.line()["status"] == 503
+    finally:
+        assert busy.stop() == 0
+
+
+def test_binding_beyond_loopback_warns() -> None:
+    exposed = Listening("--host", "0.0.0.0")
+    try:
+        assert any("warning: bound to 0.0.0.0" in line for line in exposed.banner)
+    finally:
+        exposed.stop()
