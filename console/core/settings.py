@@ -29,6 +29,7 @@ class Settings:
     last_provider: str = "zadarma"
     environments: dict[str, str] = field(default_factory=dict)
     base_urls: dict[str, str] = field(default_factory=dict)
+    listener_port: int = 0  # 0: any free port (shown in the listener strip)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

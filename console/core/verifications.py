@@ -44,6 +44,12 @@ class VerificationBook:
                 return copy.deepcopy(found)
         return self.history.get_verification(verification_id) if self.history else None
 
+    def peek(self, verification_id: str) -> Verification | None:
+        """A snapshot from memory only (no disk: safe on a GUI thread)."""
+        with self._lock:
+            found = self._items.get(verification_id)
+            return copy.deepcopy(found) if found is not None else None
+
     def all(self) -> list[Verification]:
         """Snapshots of the verifications held in memory, oldest first."""
         with self._lock:

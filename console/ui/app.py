@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from console.core.logstore import LogStore
 from console.ui import excepthook
 from console.ui.bridge import CoreBridge
+from console.ui.excepthook import spawn
 from console.ui.main_window import MainWindow
 from console.ui.startup import make_qapp, run_gui
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
     from console.core.history import History
     from console.core.service import ConsoleService
+    from console.core.verifications import VerificationBook
+    from console.listener.server import WebhookListener
+    from console.simulators.base import Delivery
     from console.simulators.host import SimulatorHost
 
 _HEAVY = (
@@ -30,6 +34,7 @@ _HEAVY = (
     "console.core.history",
     "console.providers",
     "console.simulators.host",
+    "console.listener.server",
     "console.ui.provider_form",
 )
 HISTORY_ROWS_AT_START = 500
@@ -68,6 +73,7 @@ class ConsoleApp:
         self.host: SimulatorHost | None = None
         self.client: httpx.AsyncClient | None = None
         self.service: ConsoleService | None = None
+        self.listener: WebhookListener | None = None
         self._closed = asyncio.Event()
         self.window.closing.connect(self._closed.set)
 
@@ -85,11 +91,13 @@ class ConsoleApp:
         from console.core.history import History
         from console.core.http import HttpSettings, make_client
         from console.core.service import ConsoleService
+        from console.core.verifications import VerificationBook
         from console.providers import all_providers
         from console.simulators.host import SimulatorHost
         from console.ui.provider_form import ProviderForm
 
         self.history = await asyncio.to_thread(History, paths.history_path())
+        book = VerificationBook(self.history)
         self.store.extend(await asyncio.to_thread(self.history.recent_exchanges, HISTORY_ROWS_AT_START))
         host = SimulatorHost()
         host.on_phone_message(self.bridge.publish_phone)
@@ -107,8 +115,12 @@ class ConsoleApp:
             self.history,
             self.host.base_url if self.host else None,
             dotenv_path=Path.cwd() / ".env",
+            book=book,
         )
         self.service.on_verification(self.bridge.publish_verification)
+        self.listener = await asyncio.to_thread(self._make_listener, book, settings.listener_port)
+        self._wire_listener()
+        await self.start_listener("127.0.0.1", settings.listener_port)
         forms = {
             pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
             for pid, p in all_providers().items()
@@ -120,11 +132,103 @@ class ConsoleApp:
         if ui_state.get("provider") in forms:
             self.window.select_provider(ui_state["provider"])
 
+    # ------------------------------------------------------------------------------------------ listener
+    def _make_listener(self, book: VerificationBook, port: int) -> WebhookListener:
+        """The listener over this session's log, history and verifications (reads env and .env: off-thread)."""
+        from console.listener.handling import CallbackHandler
+        from console.listener.secrets import resolve_webhook_secrets
+        from console.listener.server import WebhookListener
+        from console.providers import webhook_rules
+
+        rules = webhook_rules()
+        secrets = resolve_webhook_secrets(rules, dotenv_path=Path.cwd() / ".env")
+        return WebhookListener(CallbackHandler(rules, secrets, book), self.history, self.store, port=port)
+
+    def _wire_listener(self) -> None:
+        listener, panel = self.listener, self.window.listener_panel
+        assert listener is not None
+        panel.route.addItems(list(listener.handler.rules))
+        panel.set_heartbeat_source(lambda: _pulse(listener))
+        panel.start_requested.connect(lambda host, port: spawn(self.start_listener(host, port)))
+        panel.stop_requested.connect(lambda: spawn(self.stop_listener()))
+        panel.forward_changed.connect(self._set_forward)
+        panel.public_url_changed.connect(self._set_public_url)
+        panel.reply_changed.connect(self._set_reply)
+        panel.callback_fault_changed.connect(self._set_callback_fault)
+        self.window.phone.action_requested.connect(lambda p, m, a: spawn(self.phone_action(p, m, a)))
+
+    async def start_listener(self, host: str, port: int) -> None:
+        """Start (or restart on another address) the listener and point the simulators' callbacks at it."""
+        listener = self.listener
+        if listener is None:
+            return
+        from console.core.serverthread import ServerError
+
+        await asyncio.to_thread(listener.stop)
+        listener.server.host, listener.server.requested_port = host, port
+        try:
+            await asyncio.to_thread(listener.start)
+        except ServerError as exc:
+            self.window.listener_panel.set_running(None, error=str(exc))
+            return
+        self.window.listener_panel.set_running(listener.url, listener.exposed)
+        self.window.listener_panel.set_paste_urls(listener.paste_urls())
+        if self.host is not None:
+            self.host.set_callback_url(listener.hooks_base())
+
+    async def stop_listener(self) -> None:
+        if self.listener is not None:
+            await asyncio.to_thread(self.listener.stop)
+        self.window.listener_panel.set_running(None)
+        if self.host is not None:
+            self.host.set_callback_url(None)
+
+    async def phone_action(self, provider: str, message_id: str, action: str) -> list[Delivery]:
+        """The simulated user acts on a message; the simulator sends the provider's callbacks to the listener."""
+        from console.simulators.base import SimulatorError
+
+        phone = self.window.phone
+        if self.host is None:
+            phone.show_delivery("The simulators are not running.", ok=False)
+            return []
+        try:
+            deliveries = await asyncio.wrap_future(self.host.phone_action(provider, message_id, action))
+        except SimulatorError as exc:
+            phone.show_delivery(str(exc), ok=False)
+            return []
+        ok = all(d.status is not None and d.status < 300 for d in deliveries)
+        text = "; ".join(f"{d.label} → {d.status or d.error}" for d in deliveries) or "No callback for this action."
+        phone.show_delivery(text, ok)
+        return deliveries
+
+    def _set_forward(self, url: str) -> None:
+        if self.listener is not None:
+            self.listener.forward_to = url or None
+
+    def _set_public_url(self, url: str) -> None:
+        if self.listener is not None:
+            self.listener.public_url = url
+            self.window.listener_panel.set_paste_urls(self.listener.paste_urls())
+
+    def _set_reply(self, route: str, status: int, delay: float, body: str) -> None:
+        from console.listener.handling import RouteReply
+
+        if self.listener is not None:
+            default = status == 200 and delay == 0 and not body
+            self.listener.handler.set_reply(route, None if default else RouteReply(status, delay, body))
+
+    def _set_callback_fault(self, fault: str) -> None:
+        if self.host is not None:
+            for pid in self.host.provider_ids():
+                self.host.set_callback_fault(pid, fault)
+
     async def stop(self) -> None:
         """Save the window state and close the client, the simulators and history (all off the GUI thread)."""
         from console.core.settings import save_ui_state
 
         await asyncio.to_thread(save_ui_state, self.window.ui_state())
+        if self.listener is not None:
+            await asyncio.to_thread(self.listener.stop)
         if self.client is not None:
             await self.client.aclose()
         if self.host is not None:
@@ -147,3 +251,8 @@ def run_coroutine(coro: Any) -> Any:
     asyncio.set_event_loop(loop)
     with loop:
         return loop.run_until_complete(coro)
+
+
+def _pulse(listener: WebhookListener) -> tuple[int, float | None]:
+    beat = listener.heartbeat()
+    return beat.requests, beat.last_at

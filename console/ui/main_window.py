@@ -14,6 +14,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from console import APP_NAME, __version__
@@ -26,8 +29,10 @@ from console.ui.phone_view import PhoneView
 if TYPE_CHECKING:
     from console.core.service import ConsoleService, OperationRequest, OperationResult
     from console.ui.detail_view import DetailView
+    from console.ui.listener_panel import ListenerPanel
     from console.ui.log_view import LogView
     from console.ui.provider_form import ProviderForm
+    from console.ui.timeline_view import TimelineView
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +75,9 @@ class MainWindow(QMainWindow):
 
         self.log: LogView
         self.detail: DetailView
+        self.timeline: TimelineView
+        self.listener_panel: ListenerPanel
+        self.lower_tabs: QTabWidget
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_placeholder("Opening the log…"))
         right.addWidget(_placeholder(""))
@@ -109,20 +117,67 @@ class MainWindow(QMainWindow):
         if self._panes_built:
             return
         from console.ui.detail_view import DetailView
+        from console.ui.listener_panel import ListenerPanel
         from console.ui.log_view import LogView
+        from console.ui.timeline_view import TimelineView
 
+        self.listener_panel = ListenerPanel()
         self.log = LogView(self.store)
+        top = self.log_column = QWidget()  # kept referenced: replaceWidget does not take Python ownership
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.listener_panel)
+        column.addWidget(self.log, 1)
         self.detail = DetailView()
+        self.timeline = TimelineView(self.store)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setObjectName("lower_tabs")
+        self.lower_tabs.addTab(self.detail, "Exchange")
+        self.lower_tabs.addTab(self.timeline, "Verification timeline")
         right = self._inner["right"]
         sizes = right.sizes()
-        for index, pane in enumerate((self.log, self.detail)):
+        for index, pane in enumerate((top, self.lower_tabs)):
             placeholder = right.replaceWidget(index, pane)
             if placeholder is not None:
                 placeholder.deleteLater()
         right.setSizes(sizes)
-        self.log.exchange_selected.connect(self.detail.show_exchange)
+        self.log.exchange_selected.connect(self._on_exchange_selected)
+        self.timeline.exchange_chosen.connect(self.log.select_exchange)
+        self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
         self._panes_built = True
+
+    def _on_exchange_selected(self, exchange: Any) -> None:
+        """Show the row; when it belongs to a verification, show that too (a callback brings its timeline up)."""
+        self.detail.show_exchange(exchange)
+        vid = getattr(exchange, "verification_id", None)
+        if not vid or self.service is None:
+            return
+        current = self.timeline.verification
+        if current is None or current.id != vid:
+            found = self.service.book.peek(vid)
+            self.timeline.show_verification(found)
+            if found is None:
+                spawn(self._load_verification(vid))
+        if exchange.operation == "webhook":
+            self.lower_tabs.setCurrentWidget(self.timeline)
+
+    async def _load_verification(self, vid: str) -> None:
+        """A verification from an earlier run: read from history off the GUI thread."""
+        import asyncio
+
+        if self.service is not None:
+            found = await asyncio.to_thread(self.service.book.get, vid)
+            self.timeline.show_verification(found)
+
+    def _on_window_closed(self, vid: str) -> None:
+        """A pending verification's window closed: mark it expired (saved and announced by the book)."""
+        if self.service is None:
+            return
+        found = self.service.book.peek(vid)
+        if found is not None and not found.is_final():
+            with self.service.book.edit(found) as live:
+                live.expire_if_due()
 
     # ------------------------------------------------------------------------------------------ wiring
     def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
@@ -176,6 +231,9 @@ class MainWindow(QMainWindow):
             form.set_field("code", code)
 
     def _on_verification_changed(self, verification: Any) -> None:
+        shown = self.timeline.verification if self._panes_built else None
+        if shown is not None and shown.id == verification.id:
+            self.timeline.show_verification(verification)
         self.statusBar().showMessage(
             f"Verification {verification.id} ({verification.provider} {verification.channel} → "
             f"{verification.destination}): {verification.state.value}",

@@ -1,0 +1,181 @@
+"""The listener's strip above the log: state, URL, heartbeat; its settings fold out underneath."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.ui import theme
+
+CALLBACK_FAULTS = (
+    ("none", "Deliver normally"),
+    ("twice", "Twice each"),
+    ("out_of_order", "Out of order"),
+    ("late", "Late (5 s)"),
+    ("bad_signature", "With a wrong signature"),
+)
+
+
+class ListenerPanel(QWidget):
+    """Shows the listener and edits its settings; the app does the work.
+
+    Signals:
+        start_requested(str, int): bind this host and port (0: any free port).
+        stop_requested(): stop listening.
+        forward_changed(str): forward callbacks to this URL ("" stops forwarding).
+        public_url_changed(str): the tunnel's public URL ("" for none).
+        reply_changed(str, int, float, str): answer route (provider id or ``*``) with status, delay, body.
+        callback_fault_changed(str): how the simulators deliver their callbacks from now on.
+    """
+
+    start_requested = Signal(str, int)
+    stop_requested = Signal()
+    forward_changed = Signal(str)
+    public_url_changed = Signal(str)
+    reply_changed = Signal(str, int, float, str)
+    callback_fault_changed = Signal(str)
+
+    def __init__(self, routes: list[str] | None = None) -> None:
+        super().__init__()
+        self._heartbeat: Callable[[], tuple[int, float | None]] | None = None
+        self.running = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 4)
+        strip = QHBoxLayout()
+        self.state = QLabel()
+        self.state.setObjectName("listener_state")
+        self.url = QLineEdit(readOnly=True)
+        self.url.setObjectName("listener_url")
+        self.url.setPlaceholderText("not listening")
+        self.copy = QPushButton("Copy")
+        self.copy.setToolTip("Copy the listener's URL")
+        self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.url.text()))
+        self.pulse = QLabel("")
+        self.pulse.setObjectName("listener_pulse")
+        self.toggle = QPushButton("Start")
+        self.toggle.setObjectName("listener_toggle")
+        self.toggle.clicked.connect(self._on_toggle)
+        self.more = QPushButton("Settings ▾")
+        self.more.setCheckable(True)
+        for widget, stretch in ((self.state, 0), (self.url, 1), (self.copy, 0), (self.pulse, 0)):
+            strip.addWidget(widget, stretch)
+        strip.addWidget(self.toggle)
+        strip.addWidget(self.more)
+        outer.addLayout(strip)
+
+        self.settings = QWidget()
+        self.settings.setVisible(False)
+        self.more.toggled.connect(self.settings.setVisible)
+        form = QFormLayout(self.settings)
+        form.setContentsMargins(4, 0, 4, 0)
+        self.port = QSpinBox(minimum=0, maximum=65535)
+        self.port.setSpecialValueText("any free port")
+        self.expose = QCheckBox("Accept connections from other machines (binds 0.0.0.0)")
+        self.expose.setToolTip("Anyone who can reach this machine can then post callbacks; prefer a tunnel.")
+        self.warning = QLabel("")
+        self.warning.setStyleSheet(f"color: {theme.ERROR_RED}")
+        self.warning.setWordWrap(True)
+        self.expose.toggled.connect(self._warn_exposed)
+        bind = QHBoxLayout()
+        bind.addWidget(self.port)
+        bind.addWidget(self.expose, 1)
+        form.addRow("Port", bind)
+        form.addRow("", self.warning)
+        self.public = QLineEdit()
+        self.public.setObjectName("listener_public_url")
+        self.public.setPlaceholderText("https://your-tunnel.example (ngrok, cloudflared…)")
+        self.public.editingFinished.connect(lambda: self.public_url_changed.emit(self.public.text().strip()))
+        form.addRow("Public URL", self.public)
+        self.paste = QPlainTextEdit(readOnly=True)
+        self.paste.setObjectName("listener_paste_urls")
+        self.paste.setMaximumHeight(86)
+        form.addRow("Paste into\nthe provider", self.paste)
+        self.forward = QLineEdit()
+        self.forward.setObjectName("listener_forward")
+        self.forward.setPlaceholderText("http://localhost:3000/webhooks (your backend; empty: no forwarding)")
+        self.forward.editingFinished.connect(lambda: self.forward_changed.emit(self.forward.text().strip()))
+        form.addRow("Forward to", self.forward)
+        reply = QHBoxLayout()
+        self.route = QComboBox()
+        self.route.addItems(["*", *(routes or [])])
+        self.status = QSpinBox(minimum=100, maximum=599, value=200)
+        self.delay = QDoubleSpinBox(minimum=0.0, maximum=120.0, decimals=1, suffix=" s")
+        self.body = QLineEdit()
+        self.body.setPlaceholderText("reply body (empty)")
+        apply = QPushButton("Apply")
+        apply.clicked.connect(
+            lambda: self.reply_changed.emit(
+                self.route.currentText(), self.status.value(), self.delay.value(), self.body.text()
+            )
+        )
+        reply_widgets: tuple[QWidget, ...] = (self.route, self.status, self.delay, self.body, apply)
+        for part in reply_widgets:
+            reply.addWidget(part, 1 if part is self.body else 0)
+        form.addRow("Reply", reply)
+        self.fault = QComboBox()
+        for value, label in CALLBACK_FAULTS:
+            self.fault.addItem(label, value)
+        self.fault.currentIndexChanged.connect(lambda: self.callback_fault_changed.emit(self.fault.currentData()))
+        form.addRow("Simulators send", self.fault)
+        outer.addWidget(self.settings)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._beat)
+        self.set_running(None)
+
+    # ------------------------------------------------------------------------------------------- state
+    def set_heartbeat_source(self, source: Callable[[], tuple[int, float | None]]) -> None:
+        """Where the pulse reads (requests, last received at) once a second; must be cheap and thread-safe."""
+        self._heartbeat = source
+        self._timer.start()
+        self._beat()
+
+    def set_running(self, url: str | None, exposed: bool = False, error: str = "") -> None:
+        """Show the listener running at ``url``, or stopped (with the reason when it failed)."""
+        self.running = url is not None
+        self.url.setText(url or "")
+        colour = "#1a7f37" if url else theme.ERROR_RED if error else theme.MUTED
+        word = ("LISTENING" + (" (all interfaces)" if exposed else "")) if url else ("FAILED" if error else "STOPPED")
+        self.state.setText(f"<b style='color:{colour}'>● {word}</b>")
+        self.state.setToolTip(error)
+        self.toggle.setText("Stop" if url else "Start")
+        if error:
+            self.pulse.setText(f"<span style='color:{theme.ERROR_RED}'>{error}</span>")
+
+    def set_paste_urls(self, urls: Mapping[str, str]) -> None:
+        self.paste.setPlainText("\n".join(f"{pid:9} {url}" for pid, url in urls.items()))
+
+    def _beat(self) -> None:
+        if self._heartbeat is None or not self.running:
+            return
+        count, last = self._heartbeat()
+        ago = "none yet" if last is None else f"last {max(0.0, time.time() - last):.0f} s ago"
+        self.pulse.setText(f"{count} request{'s' if count != 1 else ''} · {ago}")
+
+    def _warn_exposed(self, on: bool) -> None:
+        self.warning.setText("Other machines will be able to post to the listener. Restart it to apply." if on else "")
+
+    def _on_toggle(self) -> None:
+        if self.running:
+            self.stop_requested.emit()
+        else:
+            self.start_requested.emit("0.0.0.0" if self.expose.isChecked() else "127.0.0.1", self.port.value())
+        self.toggle.setEnabled(True)

@@ -1,0 +1,119 @@
+"""Callbacks through the real widgets: the virtual phone answers, the listener records, the timeline follows."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from console.core.models import VerificationState
+from console.ui.app import ConsoleApp
+from tests.end2end.gui.test_zadarma_gui import _form, _press
+from tests.helpers.qtasync import next_emission, run, until
+
+
+def _send_call_button(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> str:
+    form = _form(console)
+    form.select_operation("send")
+    form.select_channel("call_button")
+    greeting = form.current_page().fields["greeting_sound_id"]
+    run(
+        qloop,
+        next_emission(
+            console.window.result_shown, lambda: QTest.mouseClick(greeting.load_button, Qt.MouseButton.LeftButton)
+        ),
+    )
+    for name in ("greeting_sound_id", "button_1_sound_id", "fallback_sound_id"):
+        combo = form.current_page().fields[name].combo
+        assert combo is not None
+        combo.setCurrentIndex(0)
+    form.set_field("to", "+48575555555")
+    sent = run(qloop, _press(console, form))
+    assert sent.ok
+    assert sent.verification is not None
+    return sent.verification.id
+
+
+def _press_on_phone(console: ConsoleApp, qloop: asyncio.AbstractEventLoop, action: str) -> None:
+    phone = console.window.phone
+    run(qloop, until(lambda: phone.list.count() >= 1 and phone.action_button(action) is not None))
+    button = phone.action_button(action)
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    run(qloop, until(lambda: "NOTIFY_END" in phone.delivery.text()))
+
+
+def _state(console: ConsoleApp, vid: str) -> VerificationState | None:
+    assert console.service is not None
+    found = console.service.book.peek(vid)
+    return found.state if found else None
+
+
+def test_listener_runs_on_loopback_and_shows_its_url(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    panel = console.window.listener_panel
+    assert "LISTENING" in panel.state.text()
+    assert panel.url.text().startswith("http://127.0.0.1:")
+    assert httpx.get(f"{panel.url.text()}/hooks/zadarma?zd_echo=ping").text == "ping"
+    run(qloop, until(lambda: "1 request" in panel.pulse.text(), timeout=5))
+    assert "/hooks/zadarma" in panel.paste.toPlainText()
+    panel.public.setText("https://abc.example.dev")
+    panel.public.editingFinished.emit()
+    assert "https://abc.example.dev/hooks/zadarma" in panel.paste.toPlainText()
+
+
+def test_press_1_verifies_and_the_timeline_shows_every_step(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop
+) -> None:
+    vid = _send_call_button(console, qloop)
+    assert _state(console, vid) is VerificationState.PENDING
+    _press_on_phone(console, qloop, "press_1")
+    run(qloop, until(lambda: _state(console, vid) is VerificationState.VERIFIED))
+    assert "200" in console.window.phone.delivery.text()
+
+    end = next(x for x in console.store.snapshot() if x.channel == "NOTIFY_END")
+    assert end.verification_id == vid
+    assert end.signature == "valid"
+    console.window.log.select_exchange(end.id)
+    window = console.window
+    assert window.lower_tabs.currentWidget() is window.timeline  # a callback brings its verification up
+    steps = ["send · call_button", "callback NOTIFY_ANSWER", "callback NOTIFY_END"]
+    run(qloop, until(lambda: window.timeline.steps() == steps))
+    assert "VERIFIED" in window.timeline.headline.text()
+    assert "Ended verified" in window.timeline.countdown.text()
+
+
+def test_pending_countdown_then_a_wrong_key_fails(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    vid = _send_call_button(console, qloop)
+    sent_row = next(x for x in console.store.snapshot() if x.verification_id == vid)
+    console.window.log.select_exchange(sent_row.id)
+    timeline = console.window.timeline
+    assert "Pending: 9:5" in timeline.countdown.text() or "Pending: 10:00" in timeline.countdown.text()
+    _press_on_phone(console, qloop, "press_2")
+    run(qloop, until(lambda: _state(console, vid) is VerificationState.FAILED))
+    run(qloop, until(lambda: "FAILED" in timeline.headline.text()))
+
+
+def test_simulator_misdelivery_is_visible(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    panel = console.window.listener_panel
+    panel.fault.setCurrentIndex(panel.fault.findData("bad_signature"))
+    vid = _send_call_button(console, qloop)
+    _press_on_phone(console, qloop, "press_1")
+    rows = [x for x in console.store.snapshot() if x.operation == "webhook" and x.verification_id == vid]
+    assert {(r.signature, r.error_code) for r in rows} == {("invalid", "bad_signature")}
+    assert _state(console, vid) is VerificationState.VERIFIED  # the verdict is shown, the callback still counts
+    console.window.log.select_exchange(rows[-1].id)
+    tree = console.window.timeline.tree
+    run(qloop, until(lambda: tree.topLevelItemCount() == 3 and tree.topLevelItem(2).text(4) == "invalid"))
+
+
+def test_stop_and_restart_the_listener(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    panel = console.window.listener_panel
+    QTest.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    run(qloop, until(lambda: "STOPPED" in panel.state.text()))
+    assert console.listener is not None
+    assert not console.listener.running
+    QTest.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    run(qloop, until(lambda: "LISTENING" in panel.state.text()))
+    assert httpx.get(f"{panel.url.text()}/?zd_echo=again").text == "again"
