@@ -5,6 +5,7 @@ Nothing here may run on a GUI thread except the non-blocking ``save_*`` methods,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import sqlite3
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,27 @@ CREATE INDEX IF NOT EXISTS verifications_request ON verifications(provider, requ
 """
 
 _Item = tuple[str, Any]
+_INSERT_EXCHANGE = "INSERT OR REPLACE INTO exchanges VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+
+
+def _exchange_row(ex: Exchange) -> tuple[Any, ...]:
+    """The exchanges table's columns for one exchange (the indexed ones, then the whole record as JSON)."""
+    return (
+        ex.id,
+        ex.started_at,
+        ex.provider,
+        ex.operation,
+        ex.channel,
+        ex.env,
+        ex.outcome.value,
+        ex.status,
+        ex.error_code,
+        ex.request_id,
+        ex.verification_id,
+        json.dumps(ex.to_dict()),
+    )
+
+
 _Queued = tuple[str, Any, "Future[None] | None"]
 
 
@@ -136,24 +159,7 @@ class History:
     def _write(conn: sqlite3.Connection, item: _Item) -> None:
         kind, payload = item
         if kind == "exchange":
-            ex: Exchange = payload
-            conn.execute(
-                "INSERT OR REPLACE INTO exchanges VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    ex.id,
-                    ex.started_at,
-                    ex.provider,
-                    ex.operation,
-                    ex.channel,
-                    ex.env,
-                    ex.outcome.value,
-                    ex.status,
-                    ex.error_code,
-                    ex.request_id,
-                    ex.verification_id,
-                    json.dumps(ex.to_dict()),
-                ),
-            )
+            conn.execute(_INSERT_EXCHANGE, _exchange_row(payload))
         elif kind == "verification":
             v: dict[str, Any] = payload
             conn.execute(
@@ -229,3 +235,58 @@ def _filters(provider: str | None, operation: str | None) -> tuple[str, tuple[st
     if not clauses:
         return "", ()
     return " WHERE " + " AND ".join(c for c, _ in clauses), tuple(v for _, v in clauses)
+
+
+_CHUNK = 200  # rows per INSERT statement (12 parameters each, far below SQLite's limit)
+
+
+class LoopCommitter:
+    """Commits exchanges from an event loop's own thread, in groups: one transaction per loop turn.
+
+    The listener uses it so that a reply waits for its row's commit without a hop to another thread: rows
+    that arrive in the same turn of the loop share one transaction, then their futures complete.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._pending: list[tuple[Exchange, asyncio.Future[None]]] = []
+
+    async def commit(self, exchange: Exchange) -> None:
+        """Return once ``exchange`` is committed (raises the database error otherwise)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._pending.append((exchange, future))
+        if len(self._pending) == 1:
+            loop.call_soon(self._flush)
+        await future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, timeout=30)
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            rows = [_exchange_row(exchange) for exchange, _ in batch]
+            with self._conn:
+                # one multi-row INSERT per chunk: one step into SQLite (and one GIL release) instead of one per row
+                for start in range(0, len(rows), _CHUNK):
+                    chunk = rows[start : start + _CHUNK]
+                    values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?)"] * len(chunk))
+                    self._conn.execute(
+                        f"INSERT OR REPLACE INTO exchanges VALUES {values}", [*chain.from_iterable(chunk)]
+                    )
+        except sqlite3.Error as exc:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for _, future in batch:
+            if not future.done():
+                future.set_result(None)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
@@ -48,17 +47,20 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 def incoming_from(request: web.Request, body: bytes, received_at: float | None = None) -> Incoming:
     """The request as an Incoming, with its body parsed as its content type says (errors kept, never raised)."""
-    base = Incoming(
+    raw_type = request.headers.get("Content-Type", "")
+    form, parsed, error = parse_body(raw_type.split(";")[0].strip().lower(), raw_type, body)
+    return Incoming(
         method=request.method,
         path=request.path,
-        query=tuple((k, v) for k, v in request.query.items()),
-        headers=tuple((k, v) for k, v in request.headers.items()),
+        query=tuple(request.query.items()),
+        headers=tuple(request.headers.items()),
         body=body,
         received_at=time.time() if received_at is None else received_at,
         source=request.remote or "",
+        form=form,
+        json=parsed,
+        parse_error=error,
     )
-    form, parsed, error = parse_body(base.content_type, base.header("content-type") or "", body)
-    return replace(base, form=form, json=parsed, parse_error=error)
 
 
 def parse_body(content_type: str, raw_type: str, body: bytes) -> tuple[dict[str, str] | None, object, str]:

@@ -72,7 +72,7 @@ class CallbackHandler:
         self.book = book
         self.settings: dict[str, str] = dict(settings or {})
         self.replies: dict[str, RouteReply] = {}
-        self._redact = secret_values(secrets)
+        self._redact = tuple(sorted({v for v in secret_values(secrets) if len(v) >= 4}, key=len, reverse=True))
         self._seen: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -286,6 +286,10 @@ class CallbackHandler:
         verdict = check.verdict.value + (f" ({check.scheme})" if check.scheme else "")
         all_notes = {"source": incoming.source, "signature": f"{verdict}: {check.detail}".rstrip(": "), **notes}
         redact = self._redact
+
+        def clean(text: str) -> str:
+            return redact_text(text, redact) if any(secret in text for secret in redact) else text
+
         return Exchange(
             id=xid,
             seq=0,
@@ -295,9 +299,9 @@ class CallbackHandler:
             channel=channel,
             env="listener",
             method=incoming.method,
-            url=redact_text(url, redact),
-            request_headers=tuple((k, redact_text(v, redact)) for k, v in incoming.headers),
-            request_body=redact_text(incoming.body.decode("utf-8", errors="replace"), redact),
+            url=clean(url),
+            request_headers=tuple((k, clean(v)) for k, v in incoming.headers),
+            request_body=clean(incoming.body.decode("utf-8", errors="replace")),
             outcome=outcome,
             status=reply.status,
             response_headers=(("Content-Type", reply.content_type),),
@@ -308,7 +312,7 @@ class CallbackHandler:
             message=message,
             hint=hint,
             verification_id=verification_id,
-            notes=tuple((k, redact_text(v, redact)) for k, v in all_notes.items() if v),
+            notes=tuple((k, clean(v)) for k, v in all_notes.items() if v),
             signature=check.verdict.value,
             signature_scheme=check.scheme,
             source=incoming.source,

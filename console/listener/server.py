@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from aiohttp import web
 
-from console.core.history import History
+from console.core.history import History, LoopCommitter
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, new_id
 from console.core.serverthread import ServerThread
@@ -27,7 +27,6 @@ from console.listener.handling import CallbackHandler, Handled
 from console.providers.webhook import Incoming, Reply
 
 log = logging.getLogger(__name__)
-COMMIT_TIMEOUT_S = 10.0
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 Received = Callable[[Exchange], None]
@@ -78,6 +77,7 @@ class WebhookListener:
         self._last_at: float | None = None
         self._started_at: float | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._committer: LoopCommitter | None = None
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -129,7 +129,14 @@ class WebhookListener:
     def _make_app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body)
         app.router.add_route("*", "/{tail:.*}", self._handle)
+        app.on_cleanup.append(self._close_committer)
         return app
+
+    async def _close_committer(self, _app: web.Application) -> None:
+        """Close the commit connection on the thread that opened it, as the server stops."""
+        if self._committer is not None:
+            self._committer.close()
+            self._committer = None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         received_at = time.time()
@@ -173,10 +180,12 @@ class WebhookListener:
         return response
 
     async def _store(self, row: Exchange) -> Exchange:
-        """Number the row in the log, commit it to history, and wait for the commit."""
+        """Commit the row to history (grouped per loop turn, on this thread), then number it in the log."""
         if self.history is not None:
+            if self._committer is None:
+                self._committer = LoopCommitter(self.history.path)
             try:
-                await asyncio.wait_for(asyncio.wrap_future(self.history.commit_exchange(row)), COMMIT_TIMEOUT_S)
+                await self._committer.commit(row)  # sqlite's own 30 s busy timeout bounds the wait
             except Exception as exc:
                 row = replace(
                     row,

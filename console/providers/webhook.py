@@ -13,6 +13,7 @@ import enum
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -29,7 +30,7 @@ class Verdict(enum.StrEnum):
     UNCHECKED = "unchecked"  # no rule, no secret configured, or the provider signs nothing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Incoming:
     """A request as the listener received it, before any interpretation.
 
@@ -61,7 +62,7 @@ class Incoming:
     def query_value(self, name: str) -> str | None:
         return next((v for k, v in self.query if k == name), None)
 
-    @property
+    @cached_property
     def params(self) -> dict[str, str]:
         """Query parameters, then form fields (the form wins), first value of each: what GET/POST callbacks carry."""
         values: dict[str, str] = {}
