@@ -13,7 +13,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -22,7 +24,7 @@ from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, new_id
 from console.core.serverthread import ServerThread
 from console.listener.capture import MAX_BODY_BYTES, TooLarge, incoming_from, read_body
-from console.listener.delivery import forwardable_headers, send_raw, sent_row
+from console.listener.delivery import forwardable_headers, replay_request, send_raw, sent_row
 from console.listener.handling import CallbackHandler, Handled
 from console.providers.webhook import Incoming, Reply
 
@@ -207,6 +209,35 @@ class WebhookListener:
             self.history.save_exchange(forward)
         for callback in list(self._forwarded):
             _safely(callback, row, forward)
+
+    # ------------------------------------------------------------------------------------------- replay
+    def replay(
+        self, row: Exchange, target: str | None = None, body: bytes | None = None, resign: bool = False
+    ) -> Future[Exchange]:
+        """Re-send a captured callback (to this listener by default, else to ``target``), optionally edited.
+
+        With ``resign`` the provider's rule signs it again with the first configured secret (flags, env, .env,
+        then the simulator's), so an edited body still verifies. The answer becomes a ``replay`` row.
+        """
+        return self.server.submit(self._replay(row, target, body, resign))
+
+    async def _replay(self, row: Exchange, target: str | None, body: bytes | None, resign: bool) -> Exchange:
+        rule = self.handler.rules.get(row.provider) if resign else None
+        secret = ""
+        if rule is not None and rule.secrets:
+            candidates = self.handler.secrets.get(rule.provider, {}).get(rule.secrets[0].name, [])
+            secret = candidates[0].value if candidates else ""
+        outgoing = replay_request(row, body, rule, secret)
+        base = target or f"{self.url}{urlsplit(row.url).path}"
+        url = base + (("&" if "?" in base else "?") + outgoing.query if outgoing.query else "")
+        sent = await send_raw(outgoing.method, url, outgoing.headers, outgoing.body)
+        result = sent_row("replay", row, outgoing.method, url, outgoing.headers, outgoing.body, sent)
+        if rule is not None:
+            result = replace(result, notes=(*result.notes, ("re-signed", f"with {rule.provider}'s rule")))
+        result = self.store.append(result) if self.store is not None else result
+        if self.history is not None:
+            self.history.save_exchange(result)
+        return result
 
     def _internal_row(self, request: web.Request, received_at: float, exc: BaseException) -> Exchange:
         return Exchange(

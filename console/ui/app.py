@@ -19,8 +19,10 @@ __all__ = ["ConsoleApp", "make_qapp", "run_coroutine", "run_gui"]
 
 if TYPE_CHECKING:
     import httpx
+    from PySide6.QtWidgets import QDialog
 
     from console.core.history import History
+    from console.core.models import Exchange
     from console.core.service import ConsoleService
     from console.core.verifications import VerificationBook
     from console.listener.server import WebhookListener
@@ -74,6 +76,7 @@ class ConsoleApp:
         self.client: httpx.AsyncClient | None = None
         self.service: ConsoleService | None = None
         self.listener: WebhookListener | None = None
+        self.replay_dialog: QDialog | None = None
         self._closed = asyncio.Event()
         self.window.closing.connect(self._closed.set)
 
@@ -156,6 +159,7 @@ class ConsoleApp:
         panel.reply_changed.connect(self._set_reply)
         panel.callback_fault_changed.connect(self._set_callback_fault)
         self.window.phone.action_requested.connect(lambda p, m, a: spawn(self.phone_action(p, m, a)))
+        self.window.detail.replay_requested.connect(self._ask_replay)
 
     async def start_listener(self, host: str, port: int) -> None:
         """Start (or restart on another address) the listener and point the simulators' callbacks at it."""
@@ -200,6 +204,29 @@ class ConsoleApp:
         text = "; ".join(f"{d.label} → {d.status or d.error}" for d in deliveries) or "No callback for this action."
         phone.show_delivery(text, ok)
         return deliveries
+
+    def _ask_replay(self, exchange: Exchange) -> None:
+        from console.ui.replay_dialog import ReplayDialog
+
+        rule = self.listener.handler.rules.get(exchange.provider) if self.listener else None
+        dialog = ReplayDialog(exchange, bool(rule and rule.secrets), self.window)
+        dialog.finished.connect(
+            lambda code: spawn(self.replay(exchange, *dialog.choice())) if code == dialog.DialogCode.Accepted else None
+        )
+        dialog.open()
+        self.replay_dialog = dialog  # tests drive it
+
+    async def replay(
+        self, exchange: Exchange, target: str | None = None, body: bytes | None = None, resign: bool = False
+    ) -> Exchange | None:
+        """Send a captured callback again (off the GUI thread) and select the replay's row."""
+        if self.listener is None or not self.listener.running:
+            self.window.statusBar().showMessage("Start the listener to replay callbacks.", 10000)
+            return None
+        result = await asyncio.wrap_future(self.listener.replay(exchange, target, body, resign))
+        self.window.statusBar().showMessage(f"Replay of {exchange.id}: {result.summary}", 15000)
+        self.window.log.select_exchange(result.id)
+        return result
 
     def _set_forward(self, url: str) -> None:
         if self.listener is not None:

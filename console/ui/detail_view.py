@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
@@ -24,7 +25,13 @@ def _clip(text: str) -> str:
 
 
 class DetailView(QWidget):
-    """Shows one Exchange in full; everything it shows is already redacted in the record."""
+    """Shows one Exchange in full; everything it shows is already redacted in the record.
+
+    Signals:
+        replay_requested(object): the user wants to send the shown callback (an Exchange) again.
+    """
+
+    replay_requested = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,13 +57,20 @@ class DetailView(QWidget):
         self.copy_curl.setToolTip("Secrets stay masked, as in the log")
         self.copy_curl.clicked.connect(self._copy_curl)
         self.copy_curl.setEnabled(False)
+        self.replay = QPushButton("Replay…")
+        self.replay.setObjectName("detail_replay")
+        self.replay.setToolTip("Send this callback again: to the listener or your backend, edited, re-signed")
+        self.replay.setEnabled(False)
+        self.replay.clicked.connect(lambda: self.replay_requested.emit(self.exchange))
         buttons.addStretch(1)
+        buttons.addWidget(self.replay)
         buttons.addWidget(self.copy_curl)
         layout.addLayout(buttons)
 
     def show_exchange(self, ex: Exchange | None) -> None:
         self.exchange = ex
         self.copy_curl.setEnabled(bool(ex and ex.method))
+        self.replay.setEnabled(bool(ex and ex.operation == "webhook" and ex.method))
         if ex is None:
             self.headline.setText("Select a row of the log to see the request and the response.")
             for edit in (self.request, self.response, self.notes):

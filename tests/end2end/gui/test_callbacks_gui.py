@@ -117,3 +117,26 @@ def test_stop_and_restart_the_listener(console: ConsoleApp, qloop: asyncio.Abstr
     QTest.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
     run(qloop, until(lambda: "LISTENING" in panel.state.text()))
     assert httpx.get(f"{panel.url.text()}/?zd_echo=again").text == "again"
+
+
+def test_replay_an_edited_callback_re_signed(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    vid = _send_call_button(console, qloop)
+    _press_on_phone(console, qloop, "press_1")
+    end = next(x for x in console.store.snapshot() if x.channel == "NOTIFY_END" and x.verification_id == vid)
+    console.window.log.select_exchange(end.id)
+    detail = console.window.detail
+    assert detail.replay.isEnabled()
+    QTest.mouseClick(detail.replay, Qt.MouseButton.LeftButton)
+    dialog = console.replay_dialog
+    assert dialog is not None
+    body = dialog.body.toPlainText()  # type: ignore[attr-defined]
+    dialog.body.setPlainText(body.replace("callback_dtmf=1", "callback_dtmf=2"))  # type: ignore[attr-defined]
+    dialog.resign.setChecked(True)  # type: ignore[attr-defined]
+    before = len(console.store.snapshot())
+    dialog.accept()
+    run(qloop, until(lambda: any(x.operation == "replay" for x in console.store.snapshot()[before:])))
+    run(qloop, until(lambda: bool([x for x in console.store.snapshot()[before:] if x.operation == "webhook"])))
+    replayed = [x for x in console.store.snapshot()[before:] if x.operation == "webhook"]
+    assert replayed[-1].signature == "valid"
+    assert "callback_dtmf=2" in dict(replayed[-1].notes)["parameters"]
+    assert "state kept" in dict(replayed[-1].notes)["verification"]  # a late duplicate cannot undo the result

@@ -303,3 +303,34 @@ def test_a_callback_for_another_number_ties_to_nothing(running: Running) -> None
     got = running.book.get("v-test")
     assert got is not None
     assert got.state is VerificationState.PENDING
+
+
+def test_replay_to_the_listener_as_captured_edited_and_re_signed(running: Running) -> None:
+    httpx.post(f"{running.url}/hooks/zadarma?from=test", content=END_BODY, headers=dict(FORM, Signature=HEX_B64))
+    captured = running.last()
+    assert captured.signature == "valid"
+
+    replayed = running.listener.replay(captured).result(timeout=10)
+    assert (replayed.operation, replayed.status) == ("replay", 200)
+    again = [x for x in running.store.snapshot() if x.operation == "webhook"][-1]
+    assert again.id != captured.id
+    assert (again.signature, again.url.endswith("/hooks/zadarma?from=test")) == ("valid", True)
+
+    edited = END_BODY.replace("442037691880", "442037691999").encode()
+    running.listener.replay(captured, body=edited).result(timeout=10)
+    assert [x for x in running.store.snapshot() if x.operation == "webhook"][-1].signature == "invalid"
+
+    resigned = running.listener.replay(captured, body=edited, resign=True).result(timeout=10)
+    latest = [x for x in running.store.snapshot() if x.operation == "webhook"][-1]
+    assert (latest.signature, latest.signature_scheme) == ("valid", "zadarma-hex-b64")
+    assert "caller_id=442037691999" in dict(latest.notes)["parameters"]
+    assert dict(resigned.notes)["re-signed"] == "with zadarma's rule"
+
+
+def test_replay_to_another_url_records_its_answer(running: Running) -> None:
+    httpx.post(f"{running.url}/hooks/zadarma", content=END_BODY, headers=FORM)
+    captured = running.last()
+    dead = running.listener.replay(captured, target="http://127.0.0.1:9/mine").result(timeout=15)
+    assert dead.outcome is Outcome.TRANSPORT_ERROR
+    assert dead.verification_id == captured.verification_id
+    assert dict(dead.notes)["replay of"] == captured.id
