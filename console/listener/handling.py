@@ -85,6 +85,11 @@ class CallbackHandler:
             else:
                 self.replies[route] = reply
 
+    def set_setting(self, key: str, value: str) -> None:
+        """Change a rule setting such as ``ssms.match_params`` (read on the next request)."""
+        with self._lock:
+            self.settings = {**self.settings, key: value}
+
     def reply_for(self, provider: str) -> RouteReply:
         with self._lock:
             return self.replies.get(provider) or self.replies.get("*") or RouteReply()
@@ -136,11 +141,12 @@ class CallbackHandler:
         )
         facts = self._facts(rule, incoming, notes)
         verification_id = self._tie(rule, facts, xid, notes) if rule and facts else None
-        if rule is not None and not rule.documented:
-            params = ", ".join(rule.match_params) or "none"
+        undocumented = rule is not None and (not rule.documented or bool(facts and facts.undocumented))
+        if rule is not None and undocumented:
+            params = ", ".join(rule.match_names(self.settings)) or "none"
             notes["undocumented"] = (
                 f"No public source documents {rule.provider}'s callback shape; matched on the parameters "
-                f"{params} (a setting). Every parameter received is listed."
+                f"{params} (a setting: {rule.provider}.match_params). Every parameter received is listed."
             )
         if incoming.params:
             shown = list(incoming.params.items())[:MAX_SHOWN_PARAMS]
@@ -161,6 +167,8 @@ class CallbackHandler:
             hint = "Compare the secrets tried (detail) with the provider's settings; see the signature note."
         route_reply = self.reply_for(provider)
         message = facts.summary if facts else incoming.parse_error or f"{incoming.method} {incoming.path}"
+        if undocumented:
+            message = f"[undocumented shape] {message}"
         row = self._row(
             xid,
             incoming,

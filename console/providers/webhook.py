@@ -181,6 +181,12 @@ class WebhookRule:
         """Whether a request that arrived outside ``/hooks/<provider>`` belongs to this provider."""
         return False
 
+    def match_names(self, settings: Mapping[str, str]) -> tuple[str, ...]:
+        """The parameter names used to correlate: the ``<provider>.match_params`` setting, else the defaults."""
+        configured = settings.get(f"{self.provider}.match_params", "")
+        names = tuple(n.strip() for n in configured.split(",") if n.strip())
+        return names or self.match_params
+
     def handshake(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]]) -> Handshake | None:
         """Answer a URL-validation handshake, or None when this is not one."""
         return None

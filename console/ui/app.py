@@ -158,6 +158,10 @@ class ConsoleApp:
         panel.public_url_changed.connect(self._set_public_url)
         panel.reply_changed.connect(self._set_reply)
         panel.callback_fault_changed.connect(self._set_callback_fault)
+        panel.setting_changed.connect(listener.handler.set_setting)
+        for pid, rule in listener.handler.rules.items():
+            if not rule.documented:
+                panel.add_match_setting(pid, rule.match_params)
         self.window.phone.action_requested.connect(lambda p, m, a: spawn(self.phone_action(p, m, a)))
         self.window.detail.replay_requested.connect(self._ask_replay)
 

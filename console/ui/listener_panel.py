@@ -43,6 +43,7 @@ class ListenerPanel(QWidget):
         public_url_changed(str): the tunnel's public URL ("" for none).
         reply_changed(str, int, float, str): answer route (provider id or ``*``) with status, delay, body.
         callback_fault_changed(str): how the simulators deliver their callbacks from now on.
+        setting_changed(str, str): a rule setting changed, e.g. ``ssms.match_params`` -> "phone,id_call".
     """
 
     start_requested = Signal(str, int)
@@ -51,6 +52,7 @@ class ListenerPanel(QWidget):
     public_url_changed = Signal(str)
     reply_changed = Signal(str, int, float, str)
     callback_fault_changed = Signal(str)
+    setting_changed = Signal(str, str)
 
     def __init__(self, routes: list[str] | None = None) -> None:
         super().__init__()
@@ -134,6 +136,8 @@ class ListenerPanel(QWidget):
             self.fault.addItem(label, value)
         self.fault.currentIndexChanged.connect(lambda: self.callback_fault_changed.emit(self.fault.currentData()))
         form.addRow("Simulators send", self.fault)
+        self._form = form
+        self.match_edits: dict[str, QLineEdit] = {}
         outer.addWidget(self.settings)
 
         self._timer = QTimer(self)
@@ -159,6 +163,18 @@ class ListenerPanel(QWidget):
         self.toggle.setText("Stop" if url else "Start")
         if error:
             self.pulse.setText(f"<span style='color:{theme.ERROR_RED}'>{error}</span>")
+
+    def add_match_setting(self, provider: str, names: tuple[str, ...]) -> None:
+        """A field for the parameters an undocumented callback is matched on (a setting, never a guess)."""
+        edit = QLineEdit(", ".join(names))
+        edit.setObjectName(f"listener_match_{provider}")
+        edit.setToolTip(
+            f"No public source documents {provider}'s callback; these parameter names tie it to a verification"
+        )
+        key = f"{provider}.match_params"
+        edit.editingFinished.connect(lambda: self.setting_changed.emit(key, edit.text()))
+        self._form.addRow(f"Match {provider} on\n(undocumented)", edit)
+        self.match_edits[provider] = edit
 
     def set_paste_urls(self, urls: Mapping[str, str]) -> None:
         self.paste.setPlainText("\n".join(f"{pid:9} {url}" for pid, url in urls.items()))

@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ from console.listener.handling import CallbackHandler, RouteReply
 from console.listener.secrets import resolve_webhook_secrets
 from console.listener.server import WebhookListener
 from console.providers import webhook_rules
+from console.providers.webhook import CallbackFacts, Incoming, WebhookRule
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # providers.md 1.6 worked example (secret test_secret_0001)
@@ -334,3 +335,31 @@ def test_replay_to_another_url_records_its_answer(running: Running) -> None:
     assert dead.outcome is Outcome.TRANSPORT_ERROR
     assert dead.verification_id == captured.verification_id
     assert dict(dead.notes)["replay of"] == captured.id
+
+
+class _UndocumentedRule(WebhookRule):
+    provider = "acme"
+    documented = False
+    match_params = ("phone",)
+
+    def facts(self, incoming: Incoming, settings: Mapping[str, str]) -> CallbackFacts | None:
+        names = self.match_names(settings)
+        return CallbackFacts("incoming call", f"call from {incoming.params.get(names[0], '?')}", undocumented=True)
+
+
+def test_undocumented_callbacks_are_labelled_and_their_match_names_are_a_setting(tmp_path: Path) -> None:
+    handler = CallbackHandler({"acme": _UndocumentedRule()}, {}, None)
+    listener = WebhookListener(handler, None, LogStore())
+    listener.start()
+    try:
+        httpx.get(f"{listener.url}/hooks/acme?phone=79670311122&caller=79991112233&id_call=42")
+        row = listener.store.snapshot()[-1]  # type: ignore[union-attr]
+        assert row.message == "[undocumented shape] call from 79670311122"
+        notes = dict(row.notes)
+        assert "acme.match_params" in notes["undocumented"]
+        assert notes["parameters"] == "phone=79670311122; caller=79991112233; id_call=42"  # every one received
+        handler.set_setting("acme.match_params", "caller")
+        httpx.get(f"{listener.url}/hooks/acme?phone=79670311122&caller=79991112233")
+        assert listener.store.snapshot()[-1].message.endswith("call from 79991112233")  # type: ignore[union-attr]
+    finally:
+        listener.stop()
