@@ -30,6 +30,8 @@ class Settings:
     environments: dict[str, str] = field(default_factory=dict)
     base_urls: dict[str, str] = field(default_factory=dict)
     listener_port: int = 0  # 0: any free port (shown in the listener strip)
+    listener_public_url: str = ""
+    listener_forward_to: str = ""
 
 
 def _read_json(path: Path) -> dict[str, Any]:

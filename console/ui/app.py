@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import os
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from console.core.history import History
     from console.core.models import Exchange
     from console.core.service import ConsoleService
+    from console.core.settings import Settings
     from console.core.verifications import VerificationBook
     from console.listener.server import WebhookListener
     from console.simulators.base import Delivery
@@ -77,6 +79,7 @@ class ConsoleApp:
         self.service: ConsoleService | None = None
         self.listener: WebhookListener | None = None
         self.replay_dialog: QDialog | None = None
+        self.settings: Settings | None = None
         self._closed = asyncio.Event()
         self.window.closing.connect(self._closed.set)
 
@@ -121,8 +124,15 @@ class ConsoleApp:
             book=book,
         )
         self.service.on_verification(self.bridge.publish_verification)
+        self.settings = settings
         self.listener = await asyncio.to_thread(self._make_listener, book, settings.listener_port)
+        self.listener.public_url = settings.listener_public_url
+        self.listener.forward_to = settings.listener_forward_to or None
         self._wire_listener()
+        panel = self.window.listener_panel
+        panel.port.setValue(settings.listener_port)
+        panel.public.setText(settings.listener_public_url)
+        panel.forward.setText(settings.listener_forward_to)
         await self.start_listener("127.0.0.1", settings.listener_port)
         forms = {
             pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
@@ -181,6 +191,8 @@ class ConsoleApp:
             return
         self.window.listener_panel.set_running(listener.url, listener.exposed)
         self.window.listener_panel.set_paste_urls(listener.paste_urls())
+        if self.settings is not None and port != self.settings.listener_port:
+            self._remember(listener_port=port)
         if self.host is not None:
             self.host.set_callback_url(listener.hooks_base())
 
@@ -235,11 +247,22 @@ class ConsoleApp:
     def _set_forward(self, url: str) -> None:
         if self.listener is not None:
             self.listener.forward_to = url or None
+        self._remember(listener_forward_to=url)
 
     def _set_public_url(self, url: str) -> None:
         if self.listener is not None:
             self.listener.public_url = url
             self.window.listener_panel.set_paste_urls(self.listener.paste_urls())
+        self._remember(listener_public_url=url)
+
+    def _remember(self, **changes: Any) -> None:
+        """Change settings and save them off the GUI thread."""
+        from console.core.settings import save_settings
+
+        if self.settings is None:
+            return
+        self.settings = dataclasses.replace(self.settings, **changes)
+        spawn(asyncio.to_thread(save_settings, self.settings))
 
     def _set_reply(self, route: str, status: int, delay: float, body: str) -> None:
         from console.listener.handling import RouteReply

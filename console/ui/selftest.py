@@ -97,11 +97,36 @@ async def _drive(console: Any) -> dict[str, Any]:
                         codes = [m.code for m in messages if m.code]
                         if codes:
                             last_send = (result.exchange.request_id, codes[-1])
+            checks.extend(await _callbacks(console, pid))
             rows = console.window.log.model.rowCount()
             checks.append({"provider": pid, "operation": "log_rows", "ok": rows > 0, "rows": rows})
     finally:
         await console.stop()
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
+
+
+async def _callbacks(console: Any, pid: str) -> list[dict[str, Any]]:
+    """Act on the newest virtual-phone message that offers actions; its callbacks must reach the listener."""
+    if console.host is None:
+        return []
+    acting = [m for m in console.host.phone_messages(pid) if m.actions]
+    if not acting:
+        return []
+    message = acting[-1]
+    action = message.actions[0]
+    before = len(console.store.snapshot())
+    deliveries = await console.phone_action(pid, message.id, action)
+    rows = [x for x in console.store.snapshot()[before:] if x.operation == "webhook" and x.provider == pid]
+    delivered = bool(deliveries) and all(d.status is not None and d.status < 300 for d in deliveries)
+    trusted = all(r.signature in ("valid", "unchecked") for r in rows)
+    return [
+        {
+            "provider": pid,
+            "operation": f"callback ({action})",
+            "ok": delivered and len(rows) == len(deliveries) and trusted,
+            "callbacks": [f"{r.channel}: {r.signature}" for r in rows],
+        }
+    ]
 
 
 def _quiet_offscreen(mode: Any, context: Any, message: str) -> None:

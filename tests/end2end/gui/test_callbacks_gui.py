@@ -8,6 +8,7 @@ import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from console.core import paths
 from console.core.models import VerificationState
 from console.ui.app import ConsoleApp
 from tests.end2end.gui.test_zadarma_gui import _form, _press
@@ -61,6 +62,8 @@ def test_listener_runs_on_loopback_and_shows_its_url(console: ConsoleApp, qloop:
     panel.public.setText("https://abc.example.dev")
     panel.public.editingFinished.emit()
     assert "https://abc.example.dev/hooks/zadarma" in panel.paste.toPlainText()
+    saved = paths.config_dir() / "settings.json"
+    run(qloop, until(lambda: saved.exists() and "abc.example.dev" in saved.read_text()))  # remembered next run
 
 
 def test_press_1_verifies_and_the_timeline_shows_every_step(
