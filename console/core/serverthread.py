@@ -33,7 +33,7 @@ class ServerThread:
     """Serve ``make_app()`` on ``host:port`` from a daemon thread; ``port=0`` picks a free port.
 
     Attributes:
-        name: the thread's name (shown in tracebacks and profilers).
+        name: what serves, in messages ("webhook listener"); the thread is named ``otp-<name>``.
     """
 
     def __init__(self, name: str, make_app: Callable[[], web.Application], host: str = "127.0.0.1", port: int = 0):
@@ -59,7 +59,8 @@ class ServerThread:
             raise ServerError(f"The {self.name} is already running")
         self._ready.clear()
         self._errors.clear()
-        self._thread = threading.Thread(target=self._main, name=self.name, daemon=True)
+        thread_name = "otp-" + self.name.replace(" ", "-")  # e.g. otp-simulators, otp-webhook-listener
+        self._thread = threading.Thread(target=self._main, name=thread_name, daemon=True)
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT_S):
             raise ServerError(f"The {self.name} did not start within {START_TIMEOUT_S:.0f} s")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import logging
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from console.core import paths
+from console.core.serverthread import ServerError, ServerThread
 from console.simulators import all_simulators
 from console.simulators._state import StateFile
 from console.simulators.base import (
@@ -32,8 +31,6 @@ from console.simulators.base import (
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_S = 0.5
-START_TIMEOUT_S = 30.0
-SHUTDOWN_TIMEOUT_S = 1.0
 
 
 def _resolve_ids(providers: Iterable[str] | None) -> list[str]:
@@ -67,18 +64,12 @@ class SimulatorHost:
         self, host: str = "127.0.0.1", port: int = 0, state_dir: Path | None = None, providers: list[str] | None = None
     ) -> None:
         self.host = host
-        self._requested_port = port
         self.state_dir = state_dir if state_dir is not None else paths.simulator_dir()
         registry = all_simulators()
         self._sims: dict[str, ProviderSimulator] = {
             pid: registry[pid](self.state_dir) for pid in _resolve_ids(providers)
         }
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop_event: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._errors: list[BaseException] = []
+        self._server = ServerThread("simulators", self._make_app, host, port)
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -87,30 +78,14 @@ class SimulatorHost:
         Raises:
             SimulatorError: the port is taken or the server could not start.
         """
-        if self.running:
-            raise SimulatorError("The simulators are already running")
-        self._ready.clear()
-        self._errors.clear()
-        self._thread = threading.Thread(target=self._thread_main, name="otp-simulators", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(START_TIMEOUT_S):
-            raise SimulatorError(f"The simulators did not start within {START_TIMEOUT_S:.0f} s")
-        if self._errors:
-            self._thread.join()
-            self._thread = None
-            raise self._start_error(self._errors[0]) from self._errors[0]
+        try:
+            self._server.start()
+        except ServerError as exc:
+            raise SimulatorError(str(exc)) from exc.__cause__
 
     def stop(self) -> None:
         """Stop serving and join the thread (safe to call twice, or before start)."""
-        thread, loop, stop_event = self._thread, self._loop, self._stop_event
-        if thread is None:
-            return
-        if loop is not None and stop_event is not None:
-            with contextlib.suppress(RuntimeError):  # the loop already closed
-                loop.call_soon_threadsafe(stop_event.set)
-        thread.join()
-        self._thread = None
-        self._port = None
+        self._server.stop()
 
     async def astart(self) -> None:
         """:meth:`start` for code running on an event loop (does not block the loop)."""
@@ -131,55 +106,24 @@ class SimulatorHost:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive() and self._port is not None
+        return self._server.running
 
-    def _start_error(self, exc: BaseException) -> SimulatorError:
-        where = f"{self.host}:{self._requested_port}"
-        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
-            return SimulatorError(
-                f"Cannot start the simulators on {where}: the port is already in use "
-                "(another console or program is listening there; choose another port or 0)"
-            )
-        return SimulatorError(f"Cannot start the simulators on {where}: {exc}")
-
-    def _thread_main(self) -> None:
-        try:
-            with asyncio.Runner() as runner:
-                runner.run(self._serve())
-        except BaseException as exc:  # reported to start(), never left to the thread's excepthook
-            if not self._ready.is_set():
-                self._errors.append(exc)
-            else:
-                log.exception("The simulator server stopped unexpectedly")
-        finally:
-            self._loop = None
-            self._stop_event = None
-            self._ready.set()
-
-    async def _serve(self) -> None:
+    def _make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/", self._index)
         for pid, sim in self._sims.items():
             sim.mount_prefix = f"/{pid}"
             app.add_subapp(sim.mount_prefix, sim.make_app())
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, self._requested_port)
-            await site.start()
-            self._port = int(runner.addresses[0][1])
-            self._stop_event = asyncio.Event()
-            self._loop = asyncio.get_running_loop()
-            self._ready.set()
-            poller = asyncio.create_task(self._poll())
-            try:
-                await self._stop_event.wait()
-            finally:
-                poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poller
-        finally:
-            await runner.cleanup()
+        app.cleanup_ctx.append(self._polling)
+        return app
+
+    async def _polling(self, _app: web.Application) -> AsyncIterator[None]:
+        """Run :meth:`_poll` for as long as the server runs."""
+        poller = asyncio.create_task(self._poll())
+        yield
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
 
     async def _poll(self) -> None:
         """Notice virtual-phone messages written by other processes sharing ``state_dir``."""
@@ -197,16 +141,16 @@ class SimulatorHost:
     # ---------------------------------------------------------------------------------------------- where
     @property
     def port(self) -> int:
-        if self._port is None:
-            raise SimulatorError("The simulators are not running")
-        return self._port
+        try:
+            return self._server.port
+        except ServerError:
+            raise SimulatorError("The simulators are not running") from None
 
     @property
     def url(self) -> str:
         """``http://127.0.0.1:<port>`` (the loopback address when bound to all interfaces)."""
-        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{self.port}"
+        self.port  # noqa: B018 - raises SimulatorError when stopped
+        return self._server.url
 
     def base_url(self, provider_id: str) -> str:
         """The URL a client uses in place of the provider's API base, e.g. ``http://127.0.0.1:5/zadarma``."""
@@ -257,15 +201,14 @@ class SimulatorHost:
         Raises:
             SimulatorError: not running, no such message, or the message has no such action.
         """
-        loop = self._loop
-        if loop is None or not self.running:
+        if not self.running:
             raise SimulatorError("The simulators are not running")
         sim = self.simulator(provider_id)
         message = sim.find_message(message_id)
         if action not in message.actions:
             raise SimulatorError(f"Message {message_id} offers {', '.join(message.actions) or 'no actions'}")
         outgoing = sim.phone_action(message, action)
-        return asyncio.run_coroutine_threadsafe(sim.deliver(outgoing), loop)
+        return self._server.submit(sim.deliver(outgoing))
 
     def reset(self, provider_id: str | None = None) -> None:
         """Clear the state, journal and faults of one simulator or of all."""
