@@ -18,13 +18,15 @@ from console.core import http
 from console.core.credentials import require_credentials, resolve_credentials
 from console.core.errors import ContractError, InputError, TransportError
 from console.core.history import History
+from console.core.local_verifier import MEANINGS as LOCAL_MEANINGS
+from console.core.local_verifier import check_code, checks_locally, remember_code
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
 from console.core.redact import redact_headers, redact_text
 from console.core.validation import validate_fields
 from console.core.verifications import VerificationBook
 from console.providers import get_provider
-from console.providers.spec import Call, Interpretation, OperationKind, Provider
+from console.providers.spec import LOCAL, Call, Interpretation, OperationKind, Provider
 
 VerificationListener = Callable[[Verification], None]
 
@@ -126,6 +128,8 @@ class ConsoleService:
             if code_field and code_field in names and not fields.get(code_field):
                 fields[code_field] = generate_code(spec.code_length)
             values = validate_fields(spec, op.id, channel or None, fields)
+            if op.method == LOCAL:
+                return await self._check_locally(request, values.get("code", ""), base)
             creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
             require_credentials(spec, creds)
             call = Call(
@@ -164,19 +168,72 @@ class ConsoleService:
         self, request: OperationRequest, kind: OperationKind, call: Call
     ) -> Verification | None:
         if kind is OperationKind.SEND:
-            ttl = get_provider(call.provider).spec.code_ttl_s
-            return Verification(
+            spec = get_provider(call.provider).spec
+            created = Verification(
                 id=new_id("v"),
                 provider=call.provider,
                 channel=call.channel,
                 destination=call.values.get("to", ""),
                 env=call.env,
-                code=call.values.get(get_provider(call.provider).spec.code_field or "code"),
-                expires_at=time.time() + ttl,
+                code=call.values.get(spec.code_field or "code"),
+                expires_at=time.time() + spec.code_ttl_s,
             )
+            if spec.console_code and created.code:
+                remember_code(created, created.code)  # a salted hash only: the console checks it later
+            return created
         if kind is OperationKind.CHECK:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
         return None
+
+    async def _check_locally(self, request: OperationRequest, code: str, base: dict[str, Any]) -> OperationResult:
+        """Check a code against the console's own record (providers that do not check codes themselves).
+
+        Raises:
+            InputError: no verification to check against (the caller records a refused row).
+        """
+        found = await self._latest_local(request.provider, request.verification_id)
+        xid = new_id("x")
+        with self.book.edit(found) as live:
+            verdict = check_code(live, code, time.time())
+            live.exchange_ids.append(xid)
+            live.updated_at = time.time()
+            snapshot = copy.deepcopy(live)
+        meaning, hint = LOCAL_MEANINGS.get(verdict.error_code or "", ("", ""))
+        exchange = Exchange(
+            id=xid,
+            seq=0,
+            method="",
+            url="",
+            request_headers=(),
+            request_body="",
+            outcome=Outcome.OK if verdict.ok else Outcome.PROVIDER_ERROR,
+            error_code=verdict.error_code,
+            meaning=meaning,
+            hint=hint,
+            message=verdict.message,
+            verification_id=found.id,
+            request_id=found.request_id,
+            fields=(("code", "•" * len(code)),),
+            notes=(("checked by", "the console (salted SHA-256 of the code sent; no code is stored)"),),
+            **base,
+        )
+        return OperationResult(self._record(exchange), snapshot)
+
+    async def _latest_local(self, provider: str, verification_id: str | None) -> Verification:
+        """The verification to check: the one named, else the newest pending one with a console code."""
+        if verification_id:
+            found = await self.find_verification(provider, None, verification_id)
+            if found is None or found.provider != provider:
+                raise InputError(f"No {provider} verification {verification_id}.", field="verification")
+        else:
+            candidates = await asyncio.to_thread(self.book.candidates, provider)
+            pending = [v for v in candidates if checks_locally(v) and not v.is_final()]
+            found = pending[0] if pending else None
+            if found is None:
+                raise InputError(f"No pending {provider} verification to check: send a code first.", field="code")
+        if not checks_locally(found):
+            raise InputError(f"{found.id} was not sent with a code the console generated: nothing to check against.")
+        return found
 
     def _advance(self, found: Verification, exchange: Exchange, interp: Interpretation | None) -> Verification:
         with self.book.edit(found) as verification:

@@ -99,6 +99,26 @@ class Operation:
     path: str = ""
 
 
+LOCAL = "LOCAL"  # Operation.method of operations the console carries out itself, without HTTP
+LOCAL_CHECK = Operation(
+    "check",
+    "Check code (local)",
+    OperationKind.CHECK,
+    fields=(
+        FieldSpec(
+            "code",
+            "Code received",
+            FieldKind.DIGITS,
+            required=True,
+            help="The code the user received; the console checks it against a salted hash of the code it sent.",
+        ),
+    ),
+    help="This provider does not check codes: the console does, for the latest pending verification "
+    "(or the one you pick). Codes expire with the verification, allow 5 wrong tries, and work once.",
+    method=LOCAL,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ErrorCode:
     """A provider error and what it means; ``pattern`` matches a message when the provider has no code."""
@@ -145,6 +165,11 @@ class ProviderSpec:
     code_field: str | None = None  # the field that carries the OTP (``code``, ``otp``…); ``--code`` sets it
     console_code: bool = False  # the console generates the code when the field is empty (and checks it locally)
     code_length: int = 6
+
+    def __post_init__(self) -> None:
+        """Providers whose codes the console generates get the console's local check as an operation."""
+        if self.console_code and not any(op.kind is OperationKind.CHECK for op in self.operations):
+            object.__setattr__(self, "operations", (*self.operations, LOCAL_CHECK))
 
     def operation(self, op_id: str) -> Operation:
         for op in self.operations:

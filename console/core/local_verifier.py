@@ -1,0 +1,76 @@
+"""The console's own code check, for providers that deliver a code but do not check it (WhatsApp, voice OTP).
+
+Only a salted hash of the code is kept (on the verification, so in history too), never the code itself. A code
+expires with its verification's window, allows a limited number of wrong attempts, and cannot be used twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from console.core.models import Verification, VerificationState
+
+DEFAULT_MAX_ATTEMPTS = 5
+SALT_KEY, HASH_KEY, ATTEMPTS_KEY, MAX_KEY = "code_salt", "code_sha256", "attempts", "max_attempts"
+
+
+def _digest(salt: str, code: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + code.encode()).hexdigest()
+
+
+def remember_code(verification: Verification, code: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
+    """Keep a salted hash of ``code`` on the verification (and forget the code itself)."""
+    salt = os.urandom(16).hex()
+    verification.keys.update(
+        {SALT_KEY: salt, HASH_KEY: _digest(salt, code), ATTEMPTS_KEY: "0", MAX_KEY: str(max_attempts)}
+    )
+    verification.code = None
+
+
+def checks_locally(verification: Verification) -> bool:
+    return HASH_KEY in verification.keys
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The local check's answer: ok, an error code from the table below, and a message for the tester."""
+
+    ok: bool
+    error_code: str | None
+    message: str
+
+
+MEANINGS = {
+    "invalid_code": ("The code does not match the one sent.", "Check the digits; each wrong try counts."),
+    "expired": ("The code's window has closed.", "Send a new code."),
+    "too_many_attempts": ("Too many wrong codes: this verification is locked.", "Send a new code."),
+    "already_used": ("This code was already accepted once; a code works only once.", "Send a new code."),
+    "failed": ("This verification already failed (see its timeline).", "Send a new code."),
+}
+
+
+def check_code(verification: Verification, code: str, now: float) -> Verdict:
+    """Check ``code`` and move the verification (verified, expired, failed); counts wrong attempts."""
+    keys = verification.keys
+    if verification.state is VerificationState.VERIFIED:
+        return Verdict(False, "already_used", "This code was already used.")
+    attempts, allowed = int(keys.get(ATTEMPTS_KEY, "0")), int(keys.get(MAX_KEY, str(DEFAULT_MAX_ATTEMPTS)))
+    if attempts >= allowed:
+        return Verdict(False, "too_many_attempts", f"Locked after {allowed} wrong codes.")
+    if verification.state is VerificationState.FAILED:
+        return Verdict(False, "failed", "This verification failed; there is nothing left to check.")
+    if verification.expire_if_due(now) or verification.state is VerificationState.EXPIRED:
+        return Verdict(False, "expired", "The code has expired.")
+    if hmac.compare_digest(_digest(keys[SALT_KEY], code.strip()), keys[HASH_KEY]):
+        verification.move_to(VerificationState.VERIFIED)
+        return Verdict(True, None, "Code is correct (checked by the console).")
+    attempts += 1
+    keys[ATTEMPTS_KEY] = str(attempts)
+    if attempts >= allowed:
+        verification.move_to(VerificationState.FAILED)
+        return Verdict(False, "too_many_attempts", f"Wrong code; locked after {allowed} wrong codes.")
+    left = allowed - attempts
+    return Verdict(False, "invalid_code", f"Wrong code; {left} attempt{'s' if left != 1 else ''} left.")
