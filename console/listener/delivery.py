@@ -5,30 +5,15 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from console.core.models import Exchange, Outcome, new_id
+from console.core.raw_send import Sent
 from console.providers.webhook import Outgoing, WebhookRule
 
 HOP_BY_HOP = frozenset(
     {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 )
-FORWARD_TIMEOUT_S = 10.0
-MAX_ANSWER_BYTES = 256 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """What the other side answered, or why it did not."""
-
-    status: int | None
-    headers: tuple[tuple[str, str], ...] = ()
-    body: str = ""
-    latency_ms: float | None = None
-    error: str = ""
 
 
 def raw_body(exchange: Exchange) -> bytes:
@@ -42,27 +27,6 @@ def raw_body(exchange: Exchange) -> bytes:
 def forwardable_headers(headers: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """The headers to pass on: everything but hop-by-hop ones and those the client sets itself."""
     return tuple((k, v) for k, v in headers if k.lower() not in HOP_BY_HOP)
-
-
-async def send_raw(
-    method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes, timeout_s: float = FORWARD_TIMEOUT_S
-) -> Sent:
-    """Send the bytes as they are; every failure becomes a :class:`Sent` with an error, never an exception."""
-    started = time.perf_counter()
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout_s), auto_decompress=False) as session,
-            session.request(method, url, headers=list(headers), data=body or None, allow_redirects=False) as resp,
-        ):
-            answer = await resp.content.read(MAX_ANSWER_BYTES)
-            latency = (time.perf_counter() - started) * 1000
-            return Sent(resp.status, tuple(resp.headers.items()), answer.decode("utf-8", errors="replace"), latency)
-    except TimeoutError:
-        return Sent(
-            None, error=f"No answer within {timeout_s:.0f} s", latency_ms=(time.perf_counter() - started) * 1000
-        )
-    except (aiohttp.ClientError, OSError, ValueError) as exc:
-        return Sent(None, error=f"{type(exc).__name__}: {exc}", latency_ms=(time.perf_counter() - started) * 1000)
 
 
 def replay_request(

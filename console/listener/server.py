@@ -22,9 +22,10 @@ from aiohttp import web
 from console.core.history import History, LoopCommitter
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, new_id
+from console.core.raw_send import send_raw
 from console.core.serverthread import ServerThread
 from console.listener.capture import MAX_BODY_BYTES, TooLarge, incoming_from, read_body
-from console.listener.delivery import forwardable_headers, replay_request, send_raw, sent_row
+from console.listener.delivery import forwardable_headers, replay_request, sent_row
 from console.listener.handling import CallbackHandler, Handled
 from console.providers.webhook import Incoming, Reply
 

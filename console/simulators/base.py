@@ -14,10 +14,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from console.core.raw_send import send_raw
 from console.providers import get_provider
 from console.providers.spec import ProviderSpec
 from console.providers.webhook import Outgoing, WebhookRule
@@ -57,7 +57,6 @@ HTML_500 = (
 )
 TRUNCATED_JSON = b'{"status": "success", "request_id": "dHJ1bmNhdGVk'
 WRONG_SECRET = "not-the-configured-secret"
-CALLBACK_TIMEOUT_S = 10.0
 
 
 class ProviderSimulator:
@@ -248,18 +247,10 @@ class ProviderSimulator:
         if self.callback_fault is CallbackFault.LATE:
             await asyncio.sleep(self.late_seconds)
         results: list[Delivery] = []
-        timeout = aiohttp.ClientTimeout(total=CALLBACK_TIMEOUT_S)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            for item in batch:
-                target = f"{url}?{item.query}" if item.query else url
-                try:
-                    async with session.request(
-                        item.method, target, headers=list(item.headers), data=item.body or None
-                    ) as response:
-                        await response.read()
-                        results.append(Delivery(item.label, target, response.status, "", self.clock()))
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    results.append(Delivery(item.label, target, None, f"{type(exc).__name__}: {exc}", self.clock()))
+        for item in batch:  # one after the other, in order: the order is part of what is being tested
+            target = f"{url}?{item.query}" if item.query else url
+            sent = await send_raw(item.method, target, item.headers, item.body)
+            results.append(Delivery(item.label, target, sent.status, sent.error, self.clock()))
         return results
 
     # -------------------------------------------------------------------------------------------- journal
