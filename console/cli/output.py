@@ -62,8 +62,14 @@ def exchange_line(ex: Exchange, verification: Verification | None = None) -> dic
 
 
 def result_line(result: OperationResult) -> dict[str, Any]:
+    """The exchange's line, the verification's window, and the provider's data (also lifted to the top level)."""
     line = exchange_line(result.exchange, result.verification)
-    data = {k: v for k, v in result.data.items() if k not in {"status"}}
+    if result.verification is not None:
+        line["expires_at"] = result.verification.expires_at
+    data = {k: v for k, v in result.data.items() if k != "status"}
     if data:
         line["data"] = data
+        for key, value in data.items():  # e.g. call_to_number, without shadowing a documented key
+            if isinstance(value, (str, int, float, bool)) or value is None:
+                line.setdefault(key, value)
     return line

@@ -141,6 +141,7 @@ class ConsoleService:
                 self.base_url_for(provider, request.env, request.base_url),
                 request.env,
             )
+            provider.validate(call)
         except (InputError, KeyError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             refused = Exchange(

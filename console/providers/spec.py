@@ -271,6 +271,14 @@ class Provider(ABC):
     def id(self) -> str:
         return self.spec.id
 
+    def validate(self, call: Call) -> None:
+        """Refuse a call the field rules cannot express (e.g. "a key, or an e-mail and a password").
+
+        Raises:
+            InputError: nothing is sent and the reason is shown.
+        """
+        return None  # by default the field rules say everything
+
     @abstractmethod
     def build_request(self, call: Call) -> httpx.Request:
         """Build the exact HTTP request for ``call`` (signed, encoded), without sending it."""

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             self.form_stack.addWidget(form)
             form.submitted.connect(lambda request: spawn(self._on_submitted(request)))
             form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
+            form.window_closed.connect(self._on_window_closed)
         self.sim_status.setText(simulator_text)
         if forms:
             self.provider_list.setCurrentRow(0)
@@ -231,6 +232,9 @@ class MainWindow(QMainWindow):
             form.set_field("code", code)
 
     def _on_verification_changed(self, verification: Any) -> None:
+        form = self.forms.get(verification.provider)
+        if form is not None:
+            form.verification_changed(verification)
         shown = self.timeline.verification if self._panes_built else None
         if shown is not None and shown.id == verification.id:
             self.timeline.show_verification(verification)

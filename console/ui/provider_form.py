@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.models import Exchange
+from console.core.models import Exchange, Verification
 from console.core.service import OperationRequest, OperationResult
 from console.providers.spec import OperationKind, ProviderSpec
 from console.ui import theme
@@ -58,10 +59,12 @@ class ProviderForm(QWidget):
     Signals:
         submitted(object): an OperationRequest, when the user presses the action button (or Ctrl+Enter).
         lookup_requested(str): an operation id whose result should fill choice lists (e.g. "sounds").
+        window_closed(str): the prompted verification's window has passed (the app marks it expired).
     """
 
     submitted = Signal(object)
     lookup_requested = Signal(str)
+    window_closed = Signal(str)
 
     def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
         super().__init__()
@@ -174,6 +177,19 @@ class ProviderForm(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         root.addWidget(self.status)
+        self.prompt = QLabel()
+        self.prompt.setObjectName("form_prompt")
+        self.prompt.setWordWrap(True)
+        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.prompt.setStyleSheet(
+            "font-size: 15px; font-weight: bold; padding: 8px; border: 2px solid #9a6700; border-radius: 6px;"
+        )
+        self.prompt.hide()
+        root.addWidget(self.prompt)
+        self._prompt: tuple[str, str, float | None] | None = None  # text, verification id, window end
+        self._prompt_timer = QTimer(self)
+        self._prompt_timer.setInterval(500)
+        self._prompt_timer.timeout.connect(self._tick_prompt)
         if spec.channels:
             self._on_channel_changed()
         self._on_tab_changed()
@@ -327,6 +343,38 @@ class ProviderForm(QWidget):
                     widget.mark_error(True)
         if ex.operation == "send" and ex.ok and ex.request_id:
             self.prefill_check(ex.request_id)
+        prompt = result.data.get("prompt") if ex.ok else None
+        if ex.operation == "send":
+            v = result.verification
+            self._prompt = (str(prompt), v.id if v else "", v.expires_at if v else None) if prompt else None
+            self._tick_prompt()
+
+    def verification_changed(self, verification: Verification) -> None:
+        """End the prompt once its verification is verified, failed or expired."""
+        if self._prompt is not None and self._prompt[1] == verification.id and verification.is_final():
+            word = {"verified": "Verified", "failed": "Failed", "expired": "Expired"}[verification.state.value]
+            colour = theme.OUTCOME_COLOURS["ok" if verification.state.value == "verified" else "provider_error"]
+            self._prompt = None
+            self._prompt_timer.stop()
+            self.prompt.setText(f"<span style='color:{colour}'>{word}.</span>")
+
+    def _tick_prompt(self) -> None:
+        """The user's part, prominent, with the time left (e.g. "Call +7495… from +7967… within 60 s")."""
+        if self._prompt is None:
+            self.prompt.hide()
+            self._prompt_timer.stop()
+            return
+        text, vid, ends = self._prompt
+        left = ""
+        if ends is not None and time.time() >= ends:
+            self.window_closed.emit(vid)  # the app marks it expired; verification_changed then ends the prompt
+        if ends is not None:
+            minutes, seconds = divmod(max(0, int(ends - time.time())), 60)
+            left = f" · {minutes}:{seconds:02d} left"
+        self.prompt.setText(f"{text}{left}")
+        self.prompt.show()
+        if not self._prompt_timer.isActive():
+            self._prompt_timer.start()
 
     @staticmethod
     def _status_text(ex: Exchange) -> str:

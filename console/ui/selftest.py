@@ -17,6 +17,8 @@ def _sample(form: Any, name: str) -> str:
     """A valid value for a required field: its choices, its placeholder, or a sample of its kind."""
     widget = form.current_page().fields[name]
     spec = widget.spec
+    if spec.default:
+        return str(spec.default)
     if widget.combo is not None and widget.combo.count():
         return str(widget.combo.itemData(0) or widget.combo.itemText(0))
     if spec.kind.value == "phone" and spec.placeholder.startswith("+"):
@@ -39,6 +41,18 @@ async def _submit(console: Any, form: Any, timeout: float = 30.0) -> Any:
         return await asyncio.wait_for(future, timeout)
     finally:
         console.window.result_shown.disconnect(on_result)
+
+
+def _needs_input(op: Any) -> bool:
+    return any(f.required for f in op.fields)
+
+
+def _rank(op: Any) -> int:
+    from console.providers.spec import OperationKind
+
+    if op.kind is OperationKind.LOOKUP:
+        return 3 if _needs_input(op) else 0
+    return {OperationKind.BALANCE: 1, OperationKind.SEND: 2, OperationKind.CHECK: 4}[op.kind]
 
 
 async def _drive(console: Any) -> dict[str, Any]:
@@ -65,16 +79,10 @@ async def _drive(console: Any) -> dict[str, Any]:
         for pid, form in console.window.forms.items():
             console.window.select_provider(pid)
             form.set_env("simulator")
-            order = sorted(
-                form.spec.operations,
-                key=lambda op: [
-                    OperationKind.LOOKUP,
-                    OperationKind.BALANCE,
-                    OperationKind.SEND,
-                    OperationKind.CHECK,
-                ].index(op.kind),
-            )
+            # lookups feeding the forms (sound lists) first; lookups about a sent message after the sends
+            order = sorted(form.spec.operations, key=_rank)
             last_send: tuple[str, str] | None = None  # request_id, code seen on the virtual phone
+            last_request_id = ""
             for op in order:
                 form.select_operation(op.id)
                 channels = form.spec.channel_ids() if op.kind is OperationKind.SEND and form.spec.channels else ("",)
@@ -85,6 +93,10 @@ async def _drive(console: Any) -> dict[str, Any]:
                         if last_send is None:
                             continue
                         form.prefill_check(*last_send)
+                    elif op.kind is OperationKind.LOOKUP and _needs_input(op):
+                        for widget in form.current_page().fields.values():
+                            if widget.spec.required:
+                                widget.set(last_request_id)  # e.g. a report on the message just sent
                     else:
                         for name, widget in form.current_page().fields.items():
                             if widget.spec.required and not widget.get():
@@ -92,6 +104,8 @@ async def _drive(console: Any) -> dict[str, Any]:
                     seen = len(console.host.phone_messages(pid)) if console.host else 0
                     result = await _submit(console, form)
                     record(pid, op.id, channel, result)
+                    if op.kind is OperationKind.SEND and result.exchange.request_id:
+                        last_request_id = result.exchange.request_id
                     if op.kind is OperationKind.SEND and result.exchange.request_id and console.host:
                         messages = console.host.phone_messages(pid)[seen:]
                         codes = [m.code for m in messages if m.code]

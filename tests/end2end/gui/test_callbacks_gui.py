@@ -143,3 +143,36 @@ def test_replay_an_edited_callback_re_signed(console: ConsoleApp, qloop: asyncio
     assert replayed[-1].signature == "valid"
     assert "callback_dtmf=2" in dict(replayed[-1].notes)["parameters"]
     assert "state kept" in dict(replayed[-1].notes)["verification"]  # a late duplicate cannot undo the result
+
+
+def test_wait_call_prompt_dial_and_verified(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    console.window.select_provider("ssms")
+    form = console.window.current_form()
+    assert form is not None
+    form.select_operation("send")
+    form.select_channel("wait_call")
+    form.set_field("to", "89670311122")  # read as a Russian number
+    sent = run(qloop, _press(console, form))
+    assert sent.ok
+    assert sent.verification is not None
+    vid = sent.verification.id
+    assert not form.prompt.isHidden()
+    assert form.prompt.text().startswith("Call +74951234567 from +79670311122 within 60 s · ")
+    assert "left" in form.prompt.text()
+    _press_on_phone_action(console, qloop, "dial", "incoming call")
+    run(qloop, until(lambda: _state(console, vid) is VerificationState.VERIFIED))
+    run(qloop, until(lambda: "Verified" in form.prompt.text()))
+    call = [x for x in console.store.snapshot() if x.provider == "ssms" and x.operation == "webhook"][-1]
+    assert call.message.startswith("[undocumented shape]")
+    console.window.log.select_exchange(call.id)
+    run(qloop, until(lambda: console.window.timeline.steps() == ["send · wait_call", "callback incoming call"]))
+    assert "undocumented" in console.window.detail.notes.toPlainText()
+
+
+def _press_on_phone_action(console: ConsoleApp, qloop: asyncio.AbstractEventLoop, action: str, label: str) -> None:
+    phone = console.window.phone
+    run(qloop, until(lambda: phone.action_button(action) is not None))
+    button = phone.action_button(action)
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    run(qloop, until(lambda: label in phone.delivery.text()))

@@ -168,3 +168,57 @@ def test_a_callback_to_a_dead_listener_is_a_delivery_error(world: World) -> None
     assert deliveries[0].status is None
     assert deliveries[0].error
     assert httpx.get(world.listener.url + "/?zd_echo=alive").text == "alive"
+
+
+# ------------------------------------------------------------------------------------------ ssms.su wait_call
+def _wait_call(world: World, window: str = "60") -> OperationResult:
+    async def go() -> OperationResult:
+        async with make_client() as client:
+            service = ConsoleService(client, world.store, world.history, world.host.base_url, book=world.book)
+            request = OperationRequest("ssms", "send", "wait_call", {"to": "+79670311122", "call_protection": window})
+            return await service.run(request)
+
+    return asyncio.run(go())
+
+
+def _dial(world: World, action: str = "dial") -> list[int | None]:
+    message = world.host.phone_messages("ssms")[-1]
+    return [d.status for d in world.host.phone_action("ssms", message.id, action).result(timeout=20)]
+
+
+def test_wait_call_verified_when_the_phone_dials_inside_the_window(world: World) -> None:
+    sent = _wait_call(world)
+    assert sent.ok
+    assert sent.verification is not None
+    message = world.host.phone_messages("ssms")[-1]
+    assert message.actions == ("dial", "dial_other")
+    assert message.extra["call_to_number"] in sent.exchange.message
+    assert _dial(world) == [200]
+    row = world.webhook_rows()[-1]
+    assert (row.provider, row.method, row.signature) == ("ssms", "GET", "unchecked")
+    assert row.message.startswith("[undocumented shape] incoming call from +79670311122")
+    assert row.verification_id == sent.verification.id
+    final = world.book.get(sent.verification.id)
+    assert final is not None
+    assert final.state is VerificationState.VERIFIED
+
+
+def test_a_call_from_another_number_ties_to_nothing(world: World) -> None:
+    sent = _wait_call(world)
+    assert sent.verification is not None
+    _dial(world, "dial_other")
+    assert world.webhook_rows()[-1].verification_id is None
+    still = world.book.get(sent.verification.id)
+    assert still is not None
+    assert still.state is VerificationState.PENDING
+
+
+def test_a_late_call_expires_the_verification(world: World) -> None:
+    sent = _wait_call(world, window="1")
+    assert sent.verification is not None
+    world.host.set_callback_fault("ssms", "late", late_seconds=1.5)
+    _dial(world)
+    final = world.book.get(sent.verification.id)
+    assert final is not None
+    assert final.state is VerificationState.EXPIRED
+    assert "after the window closed" in dict(world.webhook_rows()[-1].notes)["verification"]
