@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
@@ -34,6 +35,21 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return home
+
+
+_after_gui = [False]
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_dies_on_the_main_thread(request: pytest.FixtureRequest) -> None:
+    """Collect what the previous GUI test left (its closed qasync loop and timers) here, on the main thread.
+
+    Left to chance, a collection would run inside some later test's worker thread, where Qt refuses to stop
+    timers and warns, failing an unrelated test.
+    """
+    if _after_gui[0]:
+        gc.collect()
+    _after_gui[0] = request.node.get_closest_marker("gui") is not None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

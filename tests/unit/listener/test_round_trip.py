@@ -222,3 +222,56 @@ def test_a_late_call_expires_the_verification(world: World) -> None:
     assert final is not None
     assert final.state is VerificationState.EXPIRED
     assert "after the window closed" in dict(world.webhook_rows()[-1].notes)["verification"]
+
+
+# ------------------------------------------------------------------------------------ WhatsApp statuses
+def _whatsapp(world: World, provider: str) -> OperationResult:
+    async def go() -> OperationResult:
+        async with make_client() as client:
+            service = ConsoleService(client, world.store, world.history, world.host.base_url, book=world.book)
+            return await service.run(OperationRequest(provider, "send", None, {"to": "+447911123456"}))
+
+    return asyncio.run(go())
+
+
+def _act(world: World, provider: str, action: str) -> list[int | None]:
+    message = world.host.phone_messages(provider)[-1]
+    return [d.status for d in world.host.phone_action(provider, message.id, action).result(timeout=20)]
+
+
+@pytest.mark.parametrize("provider", ["ycloud", "meta"])
+@pytest.mark.parametrize(
+    ("action", "fault", "state", "status"),
+    [
+        ("read", "none", VerificationState.DELIVERED, "read"),
+        ("read", "out_of_order", VerificationState.DELIVERED, "read"),
+        ("deliver", "twice", VerificationState.DELIVERED, "delivered"),
+        ("fail", "none", VerificationState.FAILED, "failed"),
+    ],
+)
+def test_statuses_reach_the_verification_signed(
+    world: World, provider: str, action: str, fault: str, state: VerificationState, status: str
+) -> None:
+    sent = _whatsapp(world, provider)
+    assert sent.ok, sent.exchange.summary
+    assert sent.verification is not None
+    world.host.set_callback_fault(provider, fault)
+    assert set(_act(world, provider, action)) == {200}
+    rows = [r for r in world.webhook_rows() if r.provider == provider]
+    assert {r.signature for r in rows} == {"valid"}
+    assert {r.verification_id for r in rows} == {sent.verification.id}
+    final = world.book.get(sent.verification.id)
+    assert final is not None
+    assert (final.state, final.keys["status"]) == (state, status)
+
+
+def test_meta_subscription_handshake_over_http(world: World) -> None:
+    url = f"{world.listener.url}/hooks/meta"
+    ok = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "sim_meta_verify", "hub.challenge": "7"})
+    assert (ok.status_code, ok.text) == (200, "7")
+    bad = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "7"})
+    assert bad.status_code == 403
+    row = world.webhook_rows()[-1]
+    assert (row.channel, row.status, row.outcome) == ("handshake · hub.challenge", 403, Outcome.PROVIDER_ERROR)
+    accepted = world.webhook_rows()[-2]
+    assert "sim_meta_verify" not in accepted.url  # the verify token is a secret: masked in the record

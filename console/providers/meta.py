@@ -1,0 +1,237 @@
+"""Meta's WhatsApp Cloud API: the same authentication template, sent straight to graph.facebook.com.
+
+Contract: ``shared/providers.md`` section 3.6. ``--base-url`` includes the API version
+(``https://graph.facebook.com/v21.0``); the phone number id is a credential (``META_PHONE_NUMBER_ID``).
+Callbacks: the ``hub.challenge`` subscription handshake and ``X-Hub-Signature-256`` over the raw body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from console.core.models import Outcome, VerificationState
+from console.core.phones import PhoneStyle
+from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, RANK, TEMPLATE, StatusRule, json_object, template
+from console.providers.spec import (
+    Call,
+    Environment,
+    FieldKind,
+    FieldSpec,
+    Interpretation,
+    Operation,
+    OperationKind,
+    Provider,
+    ProviderSpec,
+)
+from console.providers.webhook import (
+    CallbackFacts,
+    Handshake,
+    Incoming,
+    Outgoing,
+    Reply,
+    Secret,
+    SignatureCheck,
+    compare,
+    first_valid,
+)
+
+API_VERSION = "v21.0"
+
+SPEC = ProviderSpec(
+    id="meta",
+    label="Meta WhatsApp Cloud API",
+    summary="WhatsApp authentication templates straight through graph.facebook.com, with a bearer token.",
+    docs_url="https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages",
+    credentials=(
+        FieldSpec(
+            "access_token", "Access token", FieldKind.SECRET, required=True, secret=True, env_var="META_ACCESS_TOKEN"
+        ),
+        FieldSpec(
+            "phone_number_id",
+            "Phone number id",
+            FieldKind.DIGITS,
+            required=True,
+            env_var="META_PHONE_NUMBER_ID",
+            help="The sender's id in WhatsApp Manager (not the phone number itself).",
+        ),
+    ),
+    operations=(
+        Operation(
+            "send",
+            "Send code (WhatsApp template)",
+            OperationKind.SEND,
+            (
+                FieldSpec("to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456"),
+                TEMPLATE,
+                LANGUAGE,
+                CODE,
+            ),
+            help="Sent with `to` in international digits without +; statuses arrive by webhook.",
+            path="/<phone_number_id>/messages",
+        ),
+        Operation(
+            "balance",
+            "Test credentials",
+            OperationKind.BALANCE,
+            help="GET /<phone_number_id>: a bad token answers error 190.",
+            method="GET",
+            path="/<phone_number_id>",
+        ),
+    ),
+    errors=META_ERRORS,
+    environments=(
+        Environment(
+            "live", f"Live (graph.facebook.com/{API_VERSION})", f"https://graph.facebook.com/{API_VERSION}", live=True
+        ),
+    ),
+    phone_style=PhoneStyle.E164_DIGITS,
+    sensitive_headers=("authorization",),
+    simulator_credentials={"access_token": "sim_meta_token", "phone_number_id": "106540352242922"},
+    simulator_prefix=f"/{API_VERSION}",
+    code_field="code",
+    console_code=True,
+    notes=(f"The API version is part of the base URL ({API_VERSION} by default); change it with a custom base URL.",),
+)
+
+
+class MetaProvider(Provider):
+    """Builds Graph API calls and reads ``{"messages": [...]}`` and ``{"error": {...}}`` answers."""
+
+    spec = SPEC
+
+    def build_request(self, call: Call) -> httpx.Request:
+        headers = {"Authorization": f"Bearer {call.credentials.get('access_token', '')}"}
+        node = f"{call.base_url.rstrip('/')}/{call.credentials.get('phone_number_id', '')}"
+        if call.operation == "balance":
+            return httpx.Request("GET", f"{node}?fields=display_phone_number,verified_name", headers=headers)
+        v = call.values
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": v["to"],
+            "type": "template",
+            "template": template(v["template"], v["language"], v.get("code", "")),
+        }
+        return httpx.Request("POST", f"{node}/messages", headers=headers, json=body)
+
+    def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
+        data = json_object(status, body, "Meta")
+        error = data.get("error")
+        if status >= 400 or isinstance(error, dict):
+            return self._error(error if isinstance(error, dict) else {}, status)
+        if call.operation == "balance":
+            name = data.get("verified_name") or data.get("display_phone_number") or data.get("id", "?")
+            return Interpretation(Outcome.OK, f"Credentials valid; sender {name}", data=data)
+        messages = data.get("messages")
+        wamid = (
+            messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None
+        )
+        if not isinstance(wamid, str):
+            return self._error({"message": 'No "messages": [{"id": …}] in the answer.'}, status)
+        return Interpretation(
+            Outcome.OK,
+            f"Accepted: {wamid}; delivery arrives by webhook",
+            request_id=wamid,
+            state=VerificationState.PENDING,
+            data={"wamid": wamid},
+            keys={"wamid": wamid},
+        )
+
+    def _error(self, error: Mapping[str, Any], status: int) -> Interpretation:
+        code = error.get("code")
+        result = self.error_interpretation(
+            str(code) if code is not None else None, str(error.get("message", "")), status
+        )
+        details = error.get("error_data", {}).get("details") if isinstance(error.get("error_data"), dict) else None
+        for name, value in (("type", error.get("type")), ("details", details), ("fbtrace_id", error.get("fbtrace_id"))):
+            if value:
+                result.notes[name] = str(value)
+        return result
+
+
+PROVIDER = MetaProvider()
+
+
+# ---------------------------------------------------------------------------------------------- callbacks
+def hub_signature(app_secret: str, body: bytes) -> str:
+    """``X-Hub-Signature-256``: ``sha256=`` + hex HMAC-SHA256 of the raw body with the app secret."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class MetaWebhook(StatusRule):
+    """Subscription handshake with the verify token; statuses in ``entry[].changes[].value.statuses[]``."""
+
+    provider = "meta"
+    id_keys = ("wamid",)
+    secrets = (
+        FieldSpec("app_secret", "App secret", FieldKind.SECRET, secret=True, env_var="META_APP_SECRET"),
+        FieldSpec("verify_token", "Verify token", FieldKind.SECRET, secret=True, env_var="META_VERIFY_TOKEN"),
+    )
+    simulator_secrets = MappingProxyType({"app_secret": "sim_meta_app_secret", "verify_token": "sim_meta_verify"})
+
+    def claims(self, incoming: Incoming) -> bool:
+        body = incoming.json if isinstance(incoming.json, dict) else {}
+        return (
+            incoming.header("X-Hub-Signature-256") is not None
+            or body.get("object") == "whatsapp_business_account"
+            or incoming.query_value("hub.mode") is not None
+        )
+
+    def handshake(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]]) -> Handshake | None:
+        if incoming.query_value("hub.mode") != "subscribe":
+            return None
+        token = incoming.query_value("hub.verify_token") or ""
+        challenge = incoming.query_value("hub.challenge") or ""
+        match = next((s for s in secrets.get("verify_token", ()) if compare(s.value, token)), None)
+        if match is None:
+            configured = "no verify token is configured (META_VERIFY_TOKEN)"
+            if secrets.get("verify_token"):
+                configured = "it matches none of the configured tokens"
+            return Handshake("hub.challenge", Reply(403, "verify token mismatch"), f"Refused with 403: {configured}.")
+        return Handshake("hub.challenge", Reply(200, challenge), f"Subscribed: token from {match.source} matches.")
+
+    def verify(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]], now: float) -> SignatureCheck:
+        received = incoming.header("X-Hub-Signature-256")
+        if received is None:
+            return SignatureCheck.absent("X-Hub-Signature-256")
+        return first_valid(secrets.get("app_secret", ()), received, lambda s: {"meta": hub_signature(s, incoming.body)})
+
+    def facts(self, incoming: Incoming, settings: Mapping[str, str]) -> CallbackFacts | None:
+        body = incoming.json if isinstance(incoming.json, dict) else None
+        if body is None:
+            return None
+        statuses = [
+            s
+            for entry in body.get("entry") or []
+            if isinstance(entry, dict)
+            for change in entry.get("changes") or []
+            if isinstance(change, dict) and isinstance(change.get("value"), dict)
+            for s in change["value"].get("statuses") or []
+            if isinstance(s, dict)
+        ]
+        if not statuses:
+            return CallbackFacts("event", "a Meta event without statuses (messages, template updates…)")
+        top = max(statuses, key=lambda s: RANK.get(str(s.get("status")), -1))
+        wamid, status = str(top.get("id", "")), str(top.get("status", ""))
+        summary = " · ".join(f"{s.get('status')} {s.get('id', '')}" for s in statuses)
+        errors = top.get("errors") or []
+        if errors and isinstance(errors[0], dict):
+            summary += f" · error {errors[0].get('code')}: {errors[0].get('title', '')}"
+        keys = {"wamid": wamid, "recipient": str(top.get("recipient_id", ""))}
+        return CallbackFacts(
+            "statuses", summary, keys=keys, status=status, dedupe_key=f"{wamid}:{status}:{top.get('timestamp', '')}"
+        )
+
+    def sign(self, outgoing: Outgoing, secret: str, now: float | None = None) -> Outgoing:
+        headers = tuple((k, v) for k, v in outgoing.headers if k.lower() != "x-hub-signature-256")
+        return replace(outgoing, headers=(*headers, ("X-Hub-Signature-256", hub_signature(secret, outgoing.body))))
+
+
+PROVIDER.webhook = MetaWebhook()

@@ -1,0 +1,287 @@
+"""YCloud WhatsApp: an authentication template carrying the code, ``X-API-Key``, statuses by webhook.
+
+Contract: ``shared/providers.md`` sections 3.2 to 3.5. Uncertain, and so offered as choices: the send endpoint
+(``sendDirectly``, documented for OTP, or the queued one) and the cheap GET that proves a key works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from console.core.models import Outcome, VerificationState
+from console.core.phones import PhoneStyle
+from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, TEMPLATE, StatusRule, json_object, template
+from console.providers.spec import (
+    Call,
+    Environment,
+    ErrorCode,
+    FieldKind,
+    FieldSpec,
+    Interpretation,
+    Operation,
+    OperationKind,
+    Provider,
+    ProviderSpec,
+)
+from console.providers.webhook import (
+    CallbackFacts,
+    Incoming,
+    Outgoing,
+    Secret,
+    SignatureCheck,
+    Verdict,
+    compare,
+)
+
+TOLERANCE_S = 300
+ENDPOINTS = {"sendDirectly": "/whatsapp/messages/sendDirectly", "queued": "/whatsapp/messages"}
+
+OPERATIONS = (
+    Operation(
+        "send",
+        "Send code (WhatsApp template)",
+        OperationKind.SEND,
+        (
+            FieldSpec("to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456"),
+            FieldSpec(
+                "from",
+                "From (your WhatsApp number)",
+                FieldKind.PHONE,
+                required=True,
+                default="+14155552671",
+                help="The business phone number that sends, in E.164 with +.",
+            ),
+            TEMPLATE,
+            LANGUAGE,
+            CODE,
+            FieldSpec("externalId", "External id", help="Your correlation id; empty: the console makes one."),
+            FieldSpec(
+                "endpoint",
+                "Endpoint",
+                FieldKind.CHOICE,
+                default="sendDirectly",
+                choices=(
+                    ("sendDirectly", "sendDirectly: synchronous, WhatsApp's rejection in the answer (for OTP)"),
+                    ("queued", "messages: queued, failures only by webhook"),
+                ),
+            ),
+        ),
+        help="The code goes in the template's body and in its URL button; the result arrives by webhook.",
+        path="/whatsapp/messages/sendDirectly",
+    ),
+    Operation(
+        "balance",
+        "Test credentials",
+        OperationKind.BALANCE,
+        (
+            FieldSpec(
+                "check_path",
+                "Checked with",
+                FieldKind.CHOICE,
+                default="/balance",
+                choices=(
+                    ("/balance", "GET /balance (inferred)"),
+                    ("/whatsapp/phoneNumbers", "GET /whatsapp/phoneNumbers"),
+                    ("/whatsapp/templates", "GET /whatsapp/templates"),
+                ),
+                help="No credential-check call is documented: any authenticated GET answers 401 to a bad key.",
+            ),
+        ),
+        method="GET",
+        path="/balance",
+    ),
+    Operation("templates", "List templates", OperationKind.LOOKUP, method="GET", path="/whatsapp/templates"),
+)
+
+YCLOUD_ERRORS = (
+    ErrorCode("UNAUTHORIZED", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys)."),
+    ErrorCode("401", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys)."),
+    ErrorCode("BALANCE_INSUFFICIENT", "Not enough balance.", "Top up the YCloud wallet."),
+    ErrorCode("TOO_MANY_REQUESTS", "Rate limit hit.", "Slow down; see whatsappApiError for WhatsApp's own limit."),
+    ErrorCode("INVALID_PARAMETER", "A parameter is invalid.", "The target field names it."),
+    ErrorCode("TEMPLATE_NOT_FOUND", "No such template in that language.", "Load the templates and pick one."),
+    ErrorCode("NOT_FOUND", "Not found.", "Check the path and the ids."),
+)
+
+SPEC = ProviderSpec(
+    id="ycloud",
+    label="YCloud WhatsApp",
+    summary="WhatsApp authentication templates through YCloud; statuses arrive by webhook.",
+    docs_url="https://docs.ycloud.com/reference/whatsapp-messages",
+    credentials=(
+        FieldSpec("api_key", "API key", FieldKind.SECRET, required=True, secret=True, env_var="YCLOUD_API_KEY"),
+    ),
+    operations=OPERATIONS,
+    errors=YCLOUD_ERRORS + META_ERRORS,
+    environments=(Environment("live", "Live (api.ycloud.com/v2)", "https://api.ycloud.com/v2", live=True),),
+    phone_style=PhoneStyle.E164_PLUS,
+    sensitive_headers=("x-api-key",),
+    simulator_credentials={"api_key": "sim_ycloud_key"},
+    simulator_prefix="/v2",
+    code_field="code",
+    console_code=True,
+    notes=(
+        "Uncertain: the credential check (no documented call; the choices are authenticated GETs) and whether "
+        "YCloud accepts numbers without + (the console always sends +).",
+    ),
+)
+
+
+class YCloudProvider(Provider):
+    """Builds YCloud's JSON calls and reads its message objects and ``{"error": …}`` answers."""
+
+    spec = SPEC
+
+    def build_request(self, call: Call) -> httpx.Request:
+        headers = {"X-API-Key": call.credentials.get("api_key", ""), "Accept": "application/json"}
+        base = call.base_url.rstrip("/")
+        if call.operation == "balance":
+            return httpx.Request("GET", base + call.values.get("check_path", "/balance"), headers=headers)
+        if call.operation == "templates":
+            return httpx.Request("GET", base + "/whatsapp/templates?limit=100", headers=headers)
+        v = call.values
+        body = {
+            "from": v["from"],
+            "to": v["to"],
+            "type": "template",
+            "externalId": v.get("externalId") or f"otp-console-{os.urandom(6).hex()}",
+            "template": template(v["template"], v["language"], v.get("code", "")),
+        }
+        url = base + ENDPOINTS.get(v.get("endpoint", "sendDirectly"), ENDPOINTS["sendDirectly"])
+        return httpx.Request("POST", url, headers=headers, json=body)
+
+    def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
+        data = json_object(status, body, "YCloud")
+        error = data.get("error")
+        if status >= 400 or isinstance(error, dict):
+            return self._error(error if isinstance(error, dict) else {}, status)
+        if call.operation == "templates":
+            items = [t for t in data.get("items", []) if isinstance(t, dict)]
+            choices = [(str(t.get("name")), f"{t.get('name')} ({t.get('language')}, {t.get('status')})") for t in items]
+            return Interpretation(Outcome.OK, f"{len(items)} templates", data={"choices": choices})
+        if call.operation == "balance":
+            amount = f"; balance {data['amount']} {data.get('currency', '')}".rstrip() if "amount" in data else ""
+            return Interpretation(Outcome.OK, f"Credentials valid{amount}", data=data)
+        if data.get("status") in ("failed", "deleted") or not isinstance(data.get("id"), str):
+            failed = self._error({"code": data.get("errorCode"), "message": data.get("errorMessage", "")}, status)
+            failed.message = failed.message or f"YCloud answered status {data.get('status')!r}"
+            return failed
+        first = str(data.get("status", ""))
+        keys = {"message_id": data["id"], "status": first, "statuses": first}
+        if data.get("externalId"):
+            keys["external_id"] = str(data["externalId"])
+        if data.get("wamid"):
+            keys["wamid"] = str(data["wamid"])
+        return Interpretation(
+            Outcome.OK,
+            f"Accepted: message {data['id']} ({data.get('status', '?')}); delivery arrives by webhook",
+            request_id=data["id"],
+            state=VerificationState.PENDING,
+            data={k: v for k, v in data.items() if isinstance(v, (str, int, float))},
+            keys=keys,
+        )
+
+    def _error(self, error: Mapping[str, Any], status: int) -> Interpretation:
+        wa = error.get("whatsappApiError")
+        code = str(wa.get("code")) if isinstance(wa, dict) and wa.get("code") else error.get("code")
+        result = self.error_interpretation(str(code) if code else None, str(error.get("message", "")), status)
+        if isinstance(wa, dict):
+            result.notes["whatsappApiError"] = json.dumps(wa, ensure_ascii=False)
+            result.message = f"{error.get('code', '')}: {result.message}".strip(": ")
+        if error.get("target"):
+            result.notes["target"] = str(error["target"])
+        return result
+
+
+PROVIDER = YCloudProvider()
+
+
+# ---------------------------------------------------------------------------------------------- callbacks
+def signed_payload(timestamp: str, body: bytes, trailing_dot: bool = False) -> bytes:
+    """What YCloud signs: ``t + "." + raw body`` (and the helpdocs' form with a trailing dot)."""
+    return timestamp.encode() + b"." + body + (b"." if trailing_dot else b"")
+
+
+def signature(secret: str, timestamp: str, body: bytes, trailing_dot: bool = False) -> str:
+    return hmac.new(secret.encode(), signed_payload(timestamp, body, trailing_dot), hashlib.sha256).hexdigest()
+
+
+class YCloudWebhook(StatusRule):
+    """``whatsapp.message.updated``: ``YCloud-Signature: t=…,s=…`` over the raw body, five minutes' tolerance."""
+
+    provider = "ycloud"
+    secrets = (
+        FieldSpec("webhook_secret", "Webhook secret", FieldKind.SECRET, secret=True, env_var="YCLOUD_WEBHOOK_SECRET"),
+    )
+    simulator_secrets = MappingProxyType({"webhook_secret": "whsec_sim_ycloud"})
+
+    def claims(self, incoming: Incoming) -> bool:
+        event = incoming.json if isinstance(incoming.json, dict) else {}
+        return incoming.header("YCloud-Signature") is not None or str(event.get("type", "")).startswith("whatsapp.")
+
+    def verify(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]], now: float) -> SignatureCheck:
+        header = incoming.header("YCloud-Signature")
+        if header is None:
+            return SignatureCheck.absent("YCloud-Signature")
+        parts = dict(p.strip().split("=", 1) for p in header.split(",") if "=" in p)
+        stamp, received = parts.get("t", ""), parts.get("s", "")
+        if not stamp.isdigit() or not received:
+            return SignatureCheck(Verdict.INVALID, "", f"Malformed header {header!r}: expected t=<unix>,s=<hex>.")
+        candidates = secrets.get("webhook_secret", ())
+        if not candidates:
+            return SignatureCheck.unchecked("No YCloud webhook secret configured (YCLOUD_WEBHOOK_SECRET).")
+        tried = []
+        for secret in candidates:
+            for scheme, dot in (("ycloud", False), ("ycloud-trailing-dot", True)):
+                expected = signature(secret.value, stamp, incoming.body, dot)
+                if compare(expected, received):
+                    skew = now - int(stamp)
+                    if abs(skew) > TOLERANCE_S:
+                        return SignatureCheck(
+                            Verdict.INVALID,
+                            scheme,
+                            f"signature matches ({secret.source}) but t is {skew:+.0f} s from now: over the "
+                            f"{TOLERANCE_S} s tolerance (a replay, or a clock off)",
+                        )
+                    return SignatureCheck(
+                        Verdict.VALID, scheme, f"matched {scheme} with the secret from {secret.source}"
+                    )
+                tried.append(f"{scheme} with {secret.source}: expected {expected}")
+        return SignatureCheck(Verdict.INVALID, "", f"received {received}; " + "; ".join(tried))
+
+    def facts(self, incoming: Incoming, settings: Mapping[str, str]) -> CallbackFacts | None:
+        event = incoming.json if isinstance(incoming.json, dict) else None
+        message = event.get("whatsappMessage") if event else None
+        if event is None or not isinstance(message, dict):
+            return None
+        keys = {
+            name: str(message[field])
+            for name, field in (("message_id", "id"), ("wamid", "wamid"), ("external_id", "externalId"))
+            if message.get(field)
+        }
+        status = str(message.get("status", ""))
+        summary = f"{event.get('type', 'event')} · {status} · message {message.get('id', '?')}"
+        if message.get("errorCode"):
+            summary += f" · error {message['errorCode']}: {message.get('errorMessage', '')}"
+        return CallbackFacts(
+            str(event.get("type", "")), summary, keys=keys, status=status, dedupe_key=str(event.get("id") or "") or None
+        )
+
+    def sign(self, outgoing: Outgoing, secret: str, now: float | None = None) -> Outgoing:
+        stamp = str(int(time.time() if now is None else now))
+        header = f"t={stamp},s={signature(secret, stamp, outgoing.body)}"
+        headers = tuple((k, v) for k, v in outgoing.headers if k.lower() != "ycloud-signature")
+        return replace(outgoing, headers=(*headers, ("YCloud-Signature", header)))
+
+
+PROVIDER.webhook = YCloudWebhook()
