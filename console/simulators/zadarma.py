@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -114,6 +115,13 @@ class ZadarmaSimulator(ProviderSimulator):
     pbx_id = 1234
     pbx_number = "+442037691881"
     end_event = "NOTIFY_END"  # the product page's event; NOTIFY_OUT_END is what the OpenAPI file says
+    scenarios = MappingProxyType(
+        {
+            "no_money": "Not enough money (status error, HTTP 200)",
+            "bad_key": "Not authorized (401)",
+            "server_error": "Server error (500, JSON)",
+        }
+    )
 
     def __init__(self, state_dir: Path, clock: Callable[[], float] = time.time) -> None:
         super().__init__(state_dir, clock)
@@ -198,6 +206,12 @@ class ZadarmaSimulator(ProviderSimulator):
         if not allowed:
             return self.rate_limited_response(request)
         params = await self._params(request)
+        scenario = self.take_scenario()
+        if scenario == "no_money":
+            return self._answer(status="error", message="Not enough money on the balance for this request")
+        if scenario in ("bad_key", "server_error"):
+            status, text = (401, "Not authorized") if scenario == "bad_key" else (500, "Internal server error")
+            return self.error_response(status, text, headers)
         failure = self._auth_failure(request, params)
         if failure is not None:
             return self.error_response(401, failure, headers)

@@ -138,6 +138,14 @@ class ConsoleApp:
             pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
             for pid, p in all_providers().items()
         }
+        if self.host is not None:
+            host = self.host
+            for pid, form in forms.items():
+                if pid in host.provider_ids():
+                    form.set_scenarios(host.simulator(pid).scenarios)
+                    form.scenario_chosen.connect(
+                        lambda case, p=pid: host.set_scenario(p, None if case == "none" else case, count=1)
+                    )
         self.window.attach(self.service, forms, f"{sim_text} · history {paths.history_path()}")
         if self.host:
             for message in await asyncio.to_thread(self.host.phone_messages):

@@ -252,6 +252,8 @@ class MainWindow(QMainWindow):
             if "choices" in result.data:
                 form.set_choices(request.operation, list(result.data["choices"]))
             form.show_result(result)
+            if result.exchange.status is not None and result.exchange.env == "simulator":
+                form.scenario_used()  # the simulator answered with the chosen error case, once
             self.log.select_exchange(result.exchange.id)
             self.result_shown.emit(result)
 

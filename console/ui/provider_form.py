@@ -60,11 +60,13 @@ class ProviderForm(QWidget):
         submitted(object): an OperationRequest, when the user presses the action button (or Ctrl+Enter).
         lookup_requested(str): an operation id whose result should fill choice lists (e.g. "sounds").
         window_closed(str): the prompted verification's window has passed (the app marks it expired).
+        scenario_chosen(str): the simulator error case to answer the next request with ("none": normal).
     """
 
     submitted = Signal(object)
     lookup_requested = Signal(str)
     window_closed = Signal(str)
+    scenario_chosen = Signal(str)
 
     def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
         super().__init__()
@@ -157,6 +159,19 @@ class ProviderForm(QWidget):
             label.setStyleSheet(f"color: {theme.CUSTOM_AMBER}")
             root.addWidget(label)
 
+        self.scenario = QComboBox()
+        self.scenario.setObjectName("scenario")
+        self.scenario.setToolTip("The simulator answers the next request with this error case, once")
+        self.scenario.addItem("Simulator answers normally", "none")
+        self.scenario.currentIndexChanged.connect(lambda: self.scenario_chosen.emit(self.scenario.currentData()))
+        self.scenario_row = QWidget()
+        row = QHBoxLayout(self.scenario_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Simulate an error:"))
+        row.addWidget(self.scenario, 1)
+        self.scenario_row.hide()
+        root.addWidget(self.scenario_row)
+
         action = QHBoxLayout()
         self.env_badge = QLabel()
         self.env_badge.setObjectName("env_badge")
@@ -213,8 +228,21 @@ class ProviderForm(QWidget):
     def current_page(self) -> _Page:
         return self.pages[(self.operation_id, self.channel_id)]
 
+    def set_scenarios(self, scenarios: Mapping[str, str]) -> None:
+        """Offer the simulator's error cases (bad key, no balance…), shown only in the simulator environment."""
+        for value, label in scenarios.items():
+            self.scenario.addItem(label, value)
+        self._on_env_changed()
+
+    def scenario_used(self) -> None:
+        """The simulator answered with the chosen case: back to normal (a case applies once)."""
+        self.scenario.blockSignals(True)
+        self.scenario.setCurrentIndex(0)
+        self.scenario.blockSignals(False)
+
     def _on_env_changed(self) -> None:
         env = self.env_id
+        self.scenario_row.setVisible(env == "simulator" and self.scenario.count() > 1)
         self.base_url.setVisible(env == CUSTOM_ENV)
         if env == CUSTOM_ENV:
             theme.set_badge(self.env_badge, "CUSTOM", theme.CUSTOM_AMBER)

@@ -1,0 +1,51 @@
+"""A QA engineer picks a simulator error case from the list and sees how the console handles it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from console.core.models import Outcome
+from console.ui.app import ConsoleApp
+from tests.end2end.gui.test_zadarma_gui import _press
+from tests.helpers.qtasync import run
+
+
+@pytest.mark.parametrize(
+    ("provider", "operation", "case", "code"),
+    [
+        ("zadarma", "balance", "no_money", "no_money"),
+        ("zadarma", "balance", "bad_key", "401"),
+        ("ssms", "balance", "no_money", "36"),
+        ("ycloud", "send", "pair_rate_limit", "131056"),
+        ("meta", "send", "undeliverable", "131026"),
+    ],
+)
+def test_a_picked_error_case_is_answered_once_and_explained(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, provider: str, operation: str, case: str, code: str
+) -> None:
+    console.window.select_provider(provider)
+    form = console.window.current_form()
+    assert form is not None
+    form.select_operation(operation)
+    if operation == "send":
+        form.set_field("to", "+447911123456")
+    assert not form.scenario_row.isHidden()
+    form.scenario.setCurrentIndex(form.scenario.findData(case))
+    failed = run(qloop, _press(console, form))
+    assert failed.exchange.error_code == code
+    assert failed.exchange.outcome is Outcome.PROVIDER_ERROR
+    assert failed.exchange.meaning and "not in the console's table" not in failed.exchange.meaning
+    assert form.scenario.currentData() == "none"  # applied once, then back to normal
+    assert run(qloop, _press(console, form)).ok
+
+
+def test_the_error_list_is_hidden_outside_the_simulator(console: ConsoleApp) -> None:
+    console.window.select_provider("zadarma")
+    form = console.window.current_form()
+    assert form is not None
+    form.set_env("live")
+    assert form.scenario_row.isHidden()
+    form.set_env("simulator")
+    assert not form.scenario_row.isHidden()
