@@ -36,7 +36,8 @@ def test_a_picked_error_case_is_answered_once_and_explained(
     failed = run(qloop, _press(console, form))
     assert failed.exchange.error_code == code
     assert failed.exchange.outcome is Outcome.PROVIDER_ERROR
-    assert failed.exchange.meaning and "not in the console's table" not in failed.exchange.meaning
+    assert failed.exchange.meaning
+    assert "not in the console's table" not in failed.exchange.meaning
     assert form.scenario.currentData() == "none"  # applied once, then back to normal
     assert run(qloop, _press(console, form)).ok
 
