@@ -84,9 +84,10 @@ def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: Operati
                 continue
             seen.add(fld.name)
             where = f"channels: {', '.join(per_channel[fld.name])}" if fld.name in per_channel else ""
-            group.add_argument(
-                *_flag(fld.name), dest=f"f_{fld.name}", metavar=fld.name.upper(), help=_field_help(fld, where)
-            )
+            flags = _flag(fld.name)
+            if fld.name == spec.code_field and fld.name != "code":
+                flags = [*flags, "--code"]  # every provider's OTP field answers to --code too
+            group.add_argument(*flags, dest=f"f_{fld.name}", metavar=fld.name.upper(), help=_field_help(fld, where))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ def _sample(form: Any, name: str) -> str:
         return str(spec.default)
     if widget.combo is not None and widget.combo.count():
         return str(widget.combo.itemData(0) or widget.combo.itemText(0))
-    if spec.kind.value == "phone" and spec.placeholder.startswith("+"):
+    if spec.kind.value == "phone" and spec.placeholder:  # national placeholders are read in the home region
         return str(spec.placeholder)
     return SAMPLES.get(spec.kind.value, spec.placeholder or "self-test")
 
@@ -131,7 +131,7 @@ async def _callbacks(console: Any, pid: str) -> list[dict[str, Any]]:
     before = len(console.store.snapshot())
     deliveries = await console.phone_action(pid, message.id, action)
     rows = [x for x in console.store.snapshot()[before:] if x.operation == "webhook" and x.provider == pid]
-    delivered = bool(deliveries) and all(d.status is not None and d.status < 300 for d in deliveries)
+    delivered = all(d.status is not None and d.status < 300 for d in deliveries)  # none: the provider has no callback
     trusted = all(r.signature in ("valid", "unchecked") for r in rows)
     return [
         {
