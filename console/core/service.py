@@ -289,6 +289,7 @@ class ConsoleService:
                 message=str(exc),
                 error_code=exc.kind,
                 meaning=_TRANSPORT_MEANINGS.get(exc.kind, "The network failed."),
+                hint=provider.spec.transport_hints.get(exc.kind, ""),
             )
         except ContractError as exc:
             interp = Interpretation(

@@ -165,6 +165,7 @@ class ProviderSpec:
     code_field: str | None = None  # the field that carries the OTP (``code``, ``otp``…); ``--code`` sets it
     console_code: bool = False  # the console generates the code when the field is empty (and checks it locally)
     code_length: int = 6
+    transport_hints: Mapping[str, str] = field(default_factory=dict)  # e.g. "tls" -> which other host to try
 
     def __post_init__(self) -> None:
         """Providers whose codes the console generates get the console's local check as an operation."""

@@ -173,6 +173,7 @@ SPEC = ProviderSpec(
     simulator_credentials={"key": "sim_ssms_key"},
     code_field="code",
     console_code=True,
+    transport_hints={"tls": TLS_HINT, "connect": TLS_HINT},
     notes=(
         "Uncertain base URL: which host accepts HTTPS is not documented; the environments offer the four "
         "presets. " + TLS_HINT,

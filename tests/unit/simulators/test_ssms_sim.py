@@ -88,3 +88,15 @@ def test_unknown_method_and_get_form_are_answered_in_the_envelope(host: Simulato
     assert answer["response"]["msg"]["err_code"] == "3"
     profile = httpx.get(f"{base}/?method=get_profile&key=sim_ssms_key").json()
     assert profile["response"]["data"]["credits"] == 512.5
+
+
+async def test_a_tls_failure_says_which_preset_to_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    def handshake_fails(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handshake_fails)) as client:
+        service = ConsoleService(client, LogStore(), None, None, environ={"SSMS_KEY": "k"})
+        failed = await service.run(OperationRequest("ssms", "balance", env="live"))
+    assert failed.exchange.error_code == "tls"
+    assert "api.ssms.su" in failed.exchange.hint
+    assert "http://api2.ssms.su" in failed.exchange.hint
