@@ -55,7 +55,7 @@ OPERATIONS = (
             FieldSpec("to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456"),
             FieldSpec(
                 "from",
-                "From (your WhatsApp number)",
+                "From",
                 FieldKind.PHONE,
                 required=True,
                 default="+14155552671",

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.providers.spec import FieldKind, FieldSpec
+from console.ui import theme
 
 ERROR_STYLE = "border: 2px solid #c62828; border-radius: 3px;"
 
@@ -31,12 +32,12 @@ class FieldWidget:
         self.widget: QWidget
         tip = spec.help or spec.label
         if spec.kind is FieldKind.CHOICE and spec.choices:
-            self.combo = QComboBox()
+            self.combo = theme.compact_combo(QComboBox())
             for value, label in spec.choices:
                 self.combo.addItem(label if label == value or not value else f"{value} — {label}", value)
             self.widget = self.combo
         elif spec.choices_from:
-            self.combo = QComboBox()
+            self.combo = theme.compact_combo(QComboBox())
             self.combo.setEditable(True)
             line_edit = self.combo.lineEdit()
             if line_edit is not None:

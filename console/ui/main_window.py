@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_stack)
         scroll.setMinimumWidth(470)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # a wide form scrolls, never clips
 
         self.log: LogView
         self.detail: DetailView
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, scroll, right):
             self.splitter.addWidget(widget)
-        self.splitter.setSizes([200, 480, 920])
+        self.splitter.setSizes([200, 560, 840])
         self.splitter.setStretchFactor(2, 1)
         self._inner = {"left": left, "right": right}
         self.setCentralWidget(self.splitter)

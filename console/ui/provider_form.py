@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -89,7 +90,7 @@ class ProviderForm(QWidget):
         root.addWidget(title)
 
         env_row = QHBoxLayout()
-        self.env_combo = QComboBox()
+        self.env_combo = theme.compact_combo(QComboBox())
         self.env_combo.setObjectName("env_combo")
         for env in spec.all_environments():
             self.env_combo.addItem(env.label + (f"  ({env.base_url})" if env.base_url and env.live else ""), env.id)
@@ -122,7 +123,7 @@ class ProviderForm(QWidget):
             box = QVBoxLayout(container)
             if op.kind is OperationKind.SEND and spec.channels:
                 row = QHBoxLayout()
-                self.channel_combo = QComboBox()
+                self.channel_combo = theme.compact_combo(QComboBox())
                 self.channel_combo.setObjectName("channel_combo")
                 for ch in spec.channels:
                     self.channel_combo.addItem(f"{ch.label} ({ch.id})", ch.id)
@@ -159,7 +160,7 @@ class ProviderForm(QWidget):
             label.setStyleSheet(f"color: {theme.CUSTOM_AMBER}")
             root.addWidget(label)
 
-        self.scenario = QComboBox()
+        self.scenario = theme.compact_combo(QComboBox())
         self.scenario.setObjectName("scenario")
         self.scenario.setToolTip("The simulator answers the next request with this error case, once")
         self.scenario.addItem("Simulator answers normally", "none")
@@ -178,6 +179,8 @@ class ProviderForm(QWidget):
         self.target = QLabel()
         self.target.setStyleSheet(f"color: {theme.MUTED}")
         self.target.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long base URL must not widen the whole column: the label shrinks, the tooltip keeps the full URL
+        self.target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.action_button = QPushButton("Send")
         self.action_button.setObjectName("action_button")
         self.action_button.setToolTip("Ctrl+Enter")
@@ -260,6 +263,7 @@ class ProviderForm(QWidget):
             )
             target = self.simulator_url if is_sim else environment.base_url
         self.target.setText(f"→ {target}")
+        self.target.setToolTip(target)
         live = env != "simulator"
         self.action_button.setStyleSheet(
             f"QPushButton {{ background: {theme.LIVE_RED}; color: white; font-weight: bold; padding: 4px 14px; }}"

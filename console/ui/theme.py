@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 
 LIVE_RED = "#c62828"
 SIM_GREEN = "#2e7d32"
@@ -36,3 +36,10 @@ def badge_style(colour: str) -> str:
 def set_badge(label: QLabel, text: str, colour: str) -> None:
     label.setText(text)
     label.setStyleSheet(badge_style(colour))
+
+
+def compact_combo(combo: QComboBox, characters: int = 24) -> QComboBox:
+    """A combo whose width does not follow its longest item (long labels would widen the whole form)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
