@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import phonenumbers
+
 from console.core.errors import InputError
-from console.core.phones import normalize_phone
+from console.core.phones import format_phone, parse_phone
 from console.providers.spec import FieldKind, FieldSpec, ProviderSpec
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -19,9 +21,16 @@ def _check(spec: ProviderSpec, fld: FieldSpec, value: str) -> str:
     kind = fld.kind
     if kind is FieldKind.PHONE:
         try:
-            return normalize_phone(value, spec.phone_style, spec.home_region)
+            number = parse_phone(value, spec.home_region)
         except InputError as exc:
             raise InputError(f"{label}: {exc}", field=fld.name) from exc
+        region = phonenumbers.region_code_for_number(number)
+        if spec.home_only and region != spec.home_region:
+            raise InputError(
+                f"{label}: {spec.label} calls numbers of {spec.home_region} only; {value!r} is in {region}.",
+                field=fld.name,
+            )
+        return format_phone(number, spec.phone_style)
     if kind is FieldKind.EMAIL and not _EMAIL.fullmatch(value):
         raise InputError(f"{label}: {value!r} is not an e-mail address.", field=fld.name)
     if kind is FieldKind.DIGITS and not value.isdigit():

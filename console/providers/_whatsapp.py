@@ -6,11 +6,8 @@ devices): a verification keeps the highest one seen, and ``delivered``/``read`` 
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
-from console.core.errors import ContractError
 from console.core.models import Verification, VerificationState
 from console.providers.spec import ErrorCode, FieldKind, FieldSpec
 from console.providers.webhook import CallbackFacts, WebhookRule
@@ -102,21 +99,6 @@ def template(name: str, language: str, code: str) -> dict[str, Any]:
             {"type": "button", "sub_type": "url", "index": "0", "parameters": parameter},
         ],
     }
-
-
-def json_object(status: int, body: bytes, who: str) -> dict[str, Any]:
-    """The answer as a JSON object; ContractError (naming an HTML page) for anything else."""
-    text = body.decode("utf-8", errors="replace")
-    try:
-        data = json.loads(text) if text.strip() else {}
-    except ValueError:
-        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        kind = "an HTML page" if title or "<html" in text.lower() else "a body that is not JSON"
-        detail = f" ({title.group(1).strip()})" if title else ""
-        raise ContractError(f"HTTP {status} with {kind}{detail} instead of {who}'s JSON.") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"HTTP {status}: {who} answered JSON that is not an object.")
-    return data
 
 
 class StatusRule(WebhookRule):

@@ -14,7 +14,6 @@ import re
 
 import httpx
 
-from console.core.errors import InputError
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
 from console.providers.spec import (
@@ -107,6 +106,7 @@ SPEC = ProviderSpec(
     ),
     home_region="IR",
     phone_style=PhoneStyle.E164_PLUS,
+    home_only=True,
     sensitive_headers=("key",),
     simulator_credentials={"key": "sim_hamkaran_key"},
     simulator_prefix="/api/hamkaran/v1",
@@ -126,13 +126,6 @@ class HamkaranProvider(Provider):
     """Builds the multipart send, the balance and report calls; reads any 2xx as success."""
 
     spec = SPEC
-
-    def validate(self, call: Call) -> None:
-        if call.operation == "send" and not call.values.get("dest", "").startswith("+98"):
-            raise InputError(
-                f"{self.spec.label} calls Iranian (+98…) numbers only; {call.values.get('dest')} is not one.",
-                field="dest",
-            )
 
     def build_request(self, call: Call) -> httpx.Request:
         headers = {"key": call.credentials.get("key", "")}

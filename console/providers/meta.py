@@ -18,7 +18,8 @@ import httpx
 
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
-from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, RANK, TEMPLATE, StatusRule, json_object, template
+from console.providers._answers import json_object
+from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, RANK, TEMPLATE, StatusRule, template
 from console.providers.spec import (
     Call,
     Environment,

@@ -156,6 +156,7 @@ class ProviderSpec:
     errors: tuple[ErrorCode, ...] = ()
     environments: tuple[Environment, ...] = ()
     home_region: str | None = None
+    home_only: bool = False  # the provider calls numbers of its home region only (refused before sending)
     phone_style: PhoneStyle = PhoneStyle.E164_PLUS
     sensitive_headers: tuple[str, ...] = ()
     simulator_credentials: Mapping[str, str] = field(default_factory=dict)

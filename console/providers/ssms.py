@@ -8,7 +8,6 @@ setting). Requests are form-encoded POSTs to ``/`` with ``method``, ``format=jso
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,6 +18,7 @@ import httpx
 from console.core.errors import ContractError, CredentialsError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle
+from console.providers._answers import json_object
 from console.providers.spec import (
     Call,
     Channel,
@@ -186,15 +186,7 @@ SPEC = ProviderSpec(
 # ----------------------------------------------------------------------------------------------- behaviour
 def envelope(status: int, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     """(msg, data) of ``{"response": {"msg": {...}, "data": {...}}}``; ContractError for anything else."""
-    text = body.decode("utf-8", errors="replace")
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        kind = "an HTML page" if title or "<html" in text.lower() else "a body that is not JSON"
-        detail = f" ({title.group(1).strip()})" if title else ""
-        raise ContractError(f"HTTP {status} with {kind}{detail} instead of ssms.su's JSON.") from None
-    response = parsed.get("response") if isinstance(parsed, dict) else None
+    response = json_object(status, body, "ssms.su").get("response")
     if not isinstance(response, dict) or not isinstance(response.get("msg"), dict):
         raise ContractError(f'HTTP {status}: no {{"response": {{"msg": …}}}} envelope in the answer.')
     data = response.get("data")

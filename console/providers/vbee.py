@@ -18,10 +18,9 @@ import httpx
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
 
-from console.core.errors import InputError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
-from console.providers._whatsapp import json_object
+from console.providers._answers import json_object
 from console.providers.spec import (
     Call,
     Environment,
@@ -122,6 +121,7 @@ SPEC = ProviderSpec(
     environments=(Environment("live", "Live (aicall.vbee.ai)", "https://aicall.vbee.ai", live=True),),
     home_region="VN",
     phone_style=PhoneStyle.E164_PLUS,
+    home_only=True,
     sensitive_headers=("authorization",),
     simulator_credentials={"api_key": "sim_vbee_key", "api_secret": "sim_vbee_secret_of_the_console_simulator"},
     code_field="otpCode",
@@ -145,13 +145,6 @@ class VbeeProvider(Provider):
     """Mints the JWT, builds the JSON body, reads ``{"status": 1|0, …}`` (or ``result``) answers."""
 
     spec = SPEC
-
-    def validate(self, call: Call) -> None:
-        if call.operation == "send" and not call.values.get("to", "").startswith("+84"):
-            raise InputError(
-                f"{self.spec.label} calls Vietnamese (+84…) numbers only; {call.values.get('to')} is not one.",
-                field="to",
-            )
 
     def build_request(self, call: Call) -> httpx.Request:
         v = call.values

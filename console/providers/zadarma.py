@@ -9,12 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
 import httpx
@@ -22,6 +20,7 @@ import httpx
 from console.core.errors import ContractError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle
+from console.providers._answers import json_object
 from console.providers.spec import (
     Call,
     Channel,
@@ -316,20 +315,6 @@ SPEC = ProviderSpec(
 
 
 # ----------------------------------------------------------------------------------------------- behaviour
-def _json_body(status: int, headers: httpx.Headers, body: bytes) -> dict[str, Any]:
-    text = body.decode("utf-8", errors="replace")
-    try:
-        data = json.loads(text)
-    except ValueError:
-        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        kind = "an HTML page" if "<html" in text.lower() or title else "a body that is not JSON"
-        detail = f" ({title.group(1).strip()})" if title else ""
-        raise ContractError(f"HTTP {status} with {kind}{detail} instead of Zadarma's JSON.") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"HTTP {status} with JSON that is not an object.")
-    return data
-
-
 class ZadarmaProvider(Provider):
     """Builds signed Zadarma requests and reads ``{"status": "success"|"error", ...}`` answers."""
 
@@ -350,7 +335,7 @@ class ZadarmaProvider(Provider):
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
         notes = {k: v for k, v in headers.items() if k.lower().startswith("x-ratelimit")}
-        data = _json_body(status, headers, body)
+        data = json_object(status, body, "Zadarma")
         if data.get("status") == "error" or status >= 400:
             result = self.error_interpretation(None, str(data.get("message", "")), status)
             if call.operation == "check" and result.error_code == "no_such_request":

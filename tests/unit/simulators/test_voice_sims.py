@@ -81,4 +81,4 @@ async def test_hamkaran_scenarios(service: ConsoleService, host: SimulatorHost, 
 async def test_a_foreign_number_is_refused_before_sending(service: ConsoleService, provider: str, field: str) -> None:
     refused = await service.run(OperationRequest(provider, "send", fields={field: "+442037691880"}))
     assert refused.exchange.outcome.value == "refused"
-    assert "numbers only" in refused.exchange.message
+    assert "calls numbers of" in refused.exchange.message
