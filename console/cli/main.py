@@ -62,6 +62,9 @@ async def _one_shot(args: argparse.Namespace) -> int:
         env=args.env,
         base_url=args.base_url,
         verification_id=getattr(args, "verification", None),
+        code_length=getattr(args, "code_length", None),
+        code_ttl_s=getattr(args, "code_ttl", None),
+        max_attempts=getattr(args, "max_attempts", None),
     )
     async with AsyncExitStack() as stack:
         history = History(paths.history_path())

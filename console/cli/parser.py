@@ -127,6 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
                 )
             if kind is OperationKind.CHECK:
                 p.add_argument("--verification", help="the console's verification id to check against")
+            if kind is OperationKind.SEND and spec.console_code:
+                local = p.add_argument_group("the code the console generates and checks")
+                local.add_argument(
+                    "--code-length",
+                    type=int,
+                    choices=range(4, 9),
+                    metavar="4-8",
+                    help=f"digits (default {spec.code_length})",
+                )
+                local.add_argument(
+                    "--code-ttl", type=float, metavar="S", help=f"seconds the code is valid (default {spec.code_ttl_s})"
+                )
+                local.add_argument("--max-attempts", type=int, metavar="N", help="wrong codes allowed (default 5)")
             _add_fields(p, spec, kind)
             _add_common(p, spec)
 

@@ -18,8 +18,8 @@ from console.core import http
 from console.core.credentials import require_credentials, resolve_credentials
 from console.core.errors import ContractError, InputError, TransportError
 from console.core.history import History
+from console.core.local_verifier import DEFAULT_MAX_ATTEMPTS, check_code, checks_locally, remember_code
 from console.core.local_verifier import MEANINGS as LOCAL_MEANINGS
-from console.core.local_verifier import check_code, checks_locally, remember_code
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
 from console.core.redact import redact_headers, redact_text
@@ -43,6 +43,9 @@ class OperationRequest:
     env: str = "simulator"
     base_url: str | None = None
     verification_id: str | None = None
+    code_length: int | None = None  # console-generated codes: digits (4-8), window and wrong tries allowed
+    code_ttl_s: float | None = None
+    max_attempts: int | None = None
 
 
 @dataclass(slots=True)
@@ -126,7 +129,7 @@ class ConsoleService:
             code_field = spec.code_field if op.kind is OperationKind.SEND and spec.console_code else None
             names = {f.name for f in spec.fields_for(op.id, channel or None)}
             if code_field and code_field in names and not fields.get(code_field):
-                fields[code_field] = generate_code(spec.code_length)
+                fields[code_field] = generate_code(request.code_length or spec.code_length)
             values = validate_fields(spec, op.id, channel or None, fields)
             if op.method == LOCAL:
                 return await self._check_locally(request, values.get("code", ""), base)
@@ -160,6 +163,8 @@ class ConsoleService:
             return OperationResult(self._record(refused))
 
         verification = await self._verification_for(request, op.kind, call)
+        if verification is not None and op.kind is OperationKind.SEND and request.code_ttl_s:
+            verification.expires_at = started + request.code_ttl_s
         exchange, interp = await self._exchange(provider, call, base, sources, verification)
         if verification is not None:
             verification = self._advance(verification, exchange, interp)
@@ -179,8 +184,8 @@ class ConsoleService:
                 code=call.values.get(spec.code_field or "code"),
                 expires_at=time.time() + spec.code_ttl_s,
             )
-            if spec.console_code and created.code:
-                remember_code(created, created.code)  # a salted hash only: the console checks it later
+            if spec.console_code and created.code:  # a salted hash only: the console checks it later
+                remember_code(created, created.code, request.max_attempts or DEFAULT_MAX_ATTEMPTS)
             return created
         if kind is OperationKind.CHECK:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -173,6 +174,21 @@ class ProviderForm(QWidget):
         self.scenario_row.hide()
         root.addWidget(self.scenario_row)
 
+        # the code the console generates and checks itself (providers that do not check codes)
+        self.code_length = QSpinBox(minimum=4, maximum=8, value=spec.code_length, suffix=" digits")
+        self.code_ttl = QSpinBox(minimum=10, maximum=86_400, value=spec.code_ttl_s, suffix=" s valid")
+        self.max_attempts = QSpinBox(minimum=1, maximum=20, value=5, suffix=" wrong tries")
+        self.code_row = QWidget()
+        code_row = QHBoxLayout(self.code_row)
+        code_row.setContentsMargins(0, 0, 0, 0)
+        code_row.addWidget(QLabel("Generated code:"))
+        for spin in (self.code_length, self.code_ttl, self.max_attempts):
+            code_row.addWidget(spin)
+        code_row.addStretch(1)
+        self.code_row.setToolTip("The console makes the code, keeps a salted hash, and checks what the user types")
+        self.code_row.setVisible(False)
+        root.addWidget(self.code_row)
+
         action = QHBoxLayout()
         self.env_badge = QLabel()
         self.env_badge.setObjectName("env_badge")
@@ -302,6 +318,7 @@ class ProviderForm(QWidget):
     def _on_tab_changed(self) -> None:
         op = self.spec.operation(self.operation_id)
         self.action_button.setText(ACTION_TEXT[op.kind])
+        self.code_row.setVisible(self.spec.console_code and op.kind is OperationKind.SEND)
 
     # ---------------------------------------------------------------------------------------- actions
     def select_operation(self, op_id: str) -> None:
@@ -345,6 +362,9 @@ class ProviderForm(QWidget):
             credentials={name: w.get() for name, w in self.credentials.items() if w.get()},
             env="custom" if env == CUSTOM_ENV else env,
             base_url=self.base_url.text().strip() if env == CUSTOM_ENV else None,
+            code_length=self.code_length.value() if self.spec.console_code else None,
+            code_ttl_s=float(self.code_ttl.value()) if self.spec.console_code else None,
+            max_attempts=self.max_attempts.value() if self.spec.console_code else None,
         )
 
     def send(self) -> None:

@@ -34,3 +34,15 @@ def test_a_fixed_code_and_an_unknown_template() -> None:
 def test_bad_credentials_exit_1_with_the_providers_code(provider: str, flag: str, error: str) -> None:
     code, lines, _err = cli("balance", provider, flag, "wrong")
     assert (code, lines[-1]["error_code"]) == (1, error)
+
+
+def test_code_length_window_and_tries_are_options() -> None:
+    code, lines, err = cli(
+        "send", "ycloud", "--to", "+447911123456", "--code-length", "8", "--code-ttl", "120", "--max-attempts", "1"
+    )
+    assert code == 0, err
+    assert lines[-1]["expires_at"] - lines[-1]["started_at"] == 120
+    _, phone, _ = cli("phone", "--provider", "ycloud", "--limit", "1")
+    assert len(phone[-1]["code"]) == 8
+    code, lines, _err = cli("check", "ycloud", "--code", "00000000")
+    assert (code, lines[-1]["error_code"]) == (1, "too_many_attempts")  # one wrong try allowed, then locked

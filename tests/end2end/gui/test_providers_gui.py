@@ -46,3 +46,21 @@ def test_send_then_use_the_code_from_the_phone_then_verified(
     assert checked.verification is not None
     assert checked.verification.state is VerificationState.VERIFIED
     assert "checked by the console" in form.status.text()
+
+
+def test_generated_code_options_in_the_form(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    console.window.select_provider("ycloud")
+    form = console.window.current_form()
+    assert form is not None
+    form.select_operation("send")
+    assert not form.code_row.isHidden()
+    form.code_length.setValue(4)
+    form.set_field("to", "+447911123456")
+    assert run(qloop, _press(console, form)).ok
+    run(qloop, until(lambda: console.window.phone.list.count() >= 1))
+    assert console.host is not None
+    assert len(console.host.phone_messages("ycloud")[-1].code or "") == 4
+    console.window.select_provider("zadarma")
+    zadarma = console.window.current_form()
+    assert zadarma is not None
+    assert zadarma.code_row.isHidden()  # Zadarma checks its codes itself
