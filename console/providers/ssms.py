@@ -67,14 +67,14 @@ _WINDOW = FieldSpec(
 CHANNELS = (
     Channel(
         "wait_call",
-        "Reverse call: the user calls a number (wait_call)",
+        "Reverse call: the user calls a number",
         (_TO, _WINDOW),
         help="The answer gives a number; the user calls it from their phone within the window. The platform "
         "hangs up and sends an HTTP GET to your URL (the listener): the verification is then verified.",
     ),
     Channel(
         "push_msg",
-        "SMS with a code (push_msg)",
+        "SMS with a code",
         (
             _TO,
             FieldSpec(
@@ -175,10 +175,10 @@ SPEC = ProviderSpec(
     console_code=True,
     transport_hints={"tls": TLS_HINT, "connect": TLS_HINT},
     notes=(
-        "Uncertain base URL: which host accepts HTTPS is not documented; the environments offer the four "
-        "presets. " + TLS_HINT,
-        "The incoming-call GET's parameters are undocumented: the listener records every one and matches on "
-        "names you can change in the listener settings.",
+        "which host accepts HTTPS is not documented; the environments offer the four base-URL presets. "
+        + TLS_HINT,
+        "the incoming-call GET's parameters: the listener records every one and matches on names you can "
+        "change in the listener settings.",
     ),
 )
 

@@ -314,11 +314,19 @@ class ProviderForm(QWidget):
                     widget.set(old.get())
         self._shown_page = page
         self.channel_help.setText(self.spec.channels[index].help)
+        if hasattr(self, "code_row"):  # the first call comes before the row exists
+            self._show_code_row()
 
     def _on_tab_changed(self) -> None:
         op = self.spec.operation(self.operation_id)
         self.action_button.setText(ACTION_TEXT[op.kind])
-        self.code_row.setVisible(self.spec.console_code and op.kind is OperationKind.SEND)
+        self._show_code_row()
+
+    def _show_code_row(self) -> None:
+        """The generated-code options, where the current send carries a code the console makes."""
+        op = self.spec.operation(self.operation_id)
+        carries = self.spec.code_field in self.current_page().fields
+        self.code_row.setVisible(self.spec.console_code and op.kind is OperationKind.SEND and carries)
 
     # ---------------------------------------------------------------------------------------- actions
     def select_operation(self, op_id: str) -> None:
