@@ -175,8 +175,7 @@ SPEC = ProviderSpec(
     console_code=True,
     transport_hints={"tls": TLS_HINT, "connect": TLS_HINT},
     notes=(
-        "which host accepts HTTPS is not documented; the environments offer the four base-URL presets. "
-        + TLS_HINT,
+        "which host accepts HTTPS is not documented; the environments offer the four base-URL presets. " + TLS_HINT,
         "the incoming-call GET's parameters: the listener records every one and matches on names you can "
         "change in the listener settings.",
     ),

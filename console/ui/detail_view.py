@@ -62,14 +62,20 @@ class DetailView(QWidget):
         self.replay.setToolTip("Send this callback again: to the listener or your backend, edited, re-signed")
         self.replay.setEnabled(False)
         self.replay.clicked.connect(lambda: self.replay_requested.emit(self.exchange))
+        self.copy_httpx = QPushButton("Copy as httpx")
+        self.copy_httpx.setToolTip("Python code reproducing the request; secrets stay masked")
+        self.copy_httpx.clicked.connect(self._copy_httpx)
+        self.copy_httpx.setEnabled(False)
         buttons.addStretch(1)
         buttons.addWidget(self.replay)
         buttons.addWidget(self.copy_curl)
+        buttons.addWidget(self.copy_httpx)
         layout.addLayout(buttons)
 
     def show_exchange(self, ex: Exchange | None) -> None:
         self.exchange = ex
         self.copy_curl.setEnabled(bool(ex and ex.method))
+        self.copy_httpx.setEnabled(bool(ex and ex.method))
         self.replay.setEnabled(bool(ex and ex.operation == "webhook" and ex.method))
         if ex is None:
             self.headline.setText("Select a row of the log to see the request and the response.")
@@ -114,6 +120,12 @@ class DetailView(QWidget):
             response = f"No response.\n{ex.message}"
         self.response.setPlainText(_clip(response))
         self.notes.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—")
+
+    def _copy_httpx(self) -> None:
+        from console.core.export import to_httpx
+
+        if self.exchange is not None:
+            QGuiApplication.clipboard().setText(to_httpx(self.exchange))
 
     def _copy_curl(self) -> None:
         from console.core.export import to_curl

@@ -145,7 +145,45 @@ class MainWindow(QMainWindow):
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
         self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
+        menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
+        menu.addAction("Export this verification's evidence…", lambda: self._ask_export("evidence"))
         self._panes_built = True
+
+    def _ask_export(self, kind: str) -> None:
+        """Ask where, then write off the GUI thread (secrets are masked in the records already)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        suffix = {"har": "har", "jsonl": "jsonl", "evidence": "json"}[kind]
+        if kind == "evidence" and self.timeline.verification is None:
+            self.statusBar().showMessage(
+                "Select a row of a verification first: its timeline is what is exported.", 8000
+            )
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export", f"otp-console.{suffix}", f"*.{suffix}")
+        if path:
+            spawn(self.export_to(kind, path))
+
+    async def export_to(self, kind: str, path: str) -> None:
+        """Write the log (HAR or JSON lines) or the shown verification's evidence file to ``path``."""
+        import asyncio
+        import json
+        from pathlib import Path
+
+        from console import __version__
+        from console.core.export import evidence, to_har, to_jsonl
+
+        rows = self.store.snapshot()
+        if kind == "evidence" and self.timeline.verification is not None:
+            v = self.timeline.verification
+            text = json.dumps(evidence(v, [x for x in rows if x.id in v.exchange_ids], __version__), indent=2)
+        elif kind == "jsonl":
+            text = await asyncio.to_thread(to_jsonl, rows)
+        else:
+            text = json.dumps(await asyncio.to_thread(to_har, rows, __version__), indent=2)
+        await asyncio.to_thread(Path(path).write_text, text, "utf-8")
+        self.statusBar().showMessage(f"Exported {len(text.encode()):,} bytes to {path}", 10000)
 
     def _on_exchange_selected(self, exchange: Any) -> None:
         """Show the row; when it belongs to a verification, show that too (a callback brings its timeline up)."""

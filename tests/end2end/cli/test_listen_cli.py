@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import httpx
@@ -117,3 +118,18 @@ def test_binding_beyond_loopback_warns() -> None:
         assert any("warning: bound to 0.0.0.0" in line for line in exposed.banner)
     finally:
         exposed.stop()
+
+
+def test_export_har_jsonl_and_evidence(tmp_path: Path) -> None:
+    code, lines, err = cli("send", "zadarma", "--channel", "sms", "--to", "+48575555555")
+    assert code == 0, err
+    verification = lines[-1]["verification"]
+    code, lines, err = cli("export", "--output", str(tmp_path / "h.har"))
+    assert code == 0, err
+    assert json.loads((tmp_path / "h.har").read_text())["log"]["entries"]
+    code, lines, err = cli("export", "--format", "jsonl", "--output", str(tmp_path / "h.jsonl"))
+    assert len((tmp_path / "h.jsonl").read_text().splitlines()) == 1
+    code, lines, err = cli("export", "--evidence", verification, "--output", str(tmp_path / "e.json"))
+    assert json.loads((tmp_path / "e.json").read_text())["verification"]["id"] == verification
+    code, lines, _err = cli("export", "--evidence", "v-nope")
+    assert code == 2

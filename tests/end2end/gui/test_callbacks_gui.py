@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import httpx
 from PySide6.QtCore import Qt
@@ -176,3 +178,25 @@ def _press_on_phone_action(console: ConsoleApp, qloop: asyncio.AbstractEventLoop
     assert button is not None
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     run(qloop, until(lambda: label in phone.delivery.text()))
+
+
+def test_export_har_and_evidence_from_the_window(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    vid = _send_call_button(console, qloop)
+    _press_on_phone(console, qloop, "press_1")
+    end = next(x for x in console.store.snapshot() if x.channel == "NOTIFY_END" and x.verification_id == vid)
+    console.window.log.select_exchange(end.id)
+    run(qloop, console.window.export_to("har", str(tmp_path / "log.har")))
+    har = json.loads((tmp_path / "log.har").read_text())
+    assert har["log"]["version"] == "1.2"
+    assert any(e["request"]["url"].endswith("/hooks/zadarma") for e in har["log"]["entries"])
+    run(qloop, console.window.export_to("evidence", str(tmp_path / "evidence.json")))
+    record = json.loads((tmp_path / "evidence.json").read_text())
+    assert record["verification"]["id"] == vid
+    assert [s["step"] for s in record["timeline"]] == [
+        "send · call_button",
+        "webhook · NOTIFY_ANSWER",
+        "webhook · NOTIFY_END",
+    ]
+    assert "sim_zadarma_secret" not in (tmp_path / "log.har").read_text()
