@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         return _phone(args)
     if args.command == "history":
         return _history(args)
+    if args.command == "debug":
+        from console.cli.debug_cmd import run_debug
+
+        return run_debug(args)
     if args.command == "export":
         from console.cli.export_cmd import run_export
 

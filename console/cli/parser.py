@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from console import __version__
+from console.cli.debug_cmd import add_debug_parser
 from console.cli.export_cmd import add_export_parser
 from console.cli.listen import add_listen_parser
 from console.core.credentials import env_var_for
@@ -175,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_listen_parser(sub)
     add_export_parser(sub, list(providers))
+    add_debug_parser(sub)
 
     hist = sub.add_parser("history", help="print stored exchanges (oldest first) as JSON lines")
     hist.add_argument("--limit", type=int, default=50)

@@ -133,3 +133,23 @@ def test_export_har_jsonl_and_evidence(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "e.json").read_text())["verification"]["id"] == verification
     code, lines, _err = cli("export", "--evidence", "v-nope")
     assert code == 2
+
+
+def test_debug_tools_from_the_cli(tmp_path: Path) -> None:
+    code, lines, _err = cli(
+        "debug", "zadarma-signature", "--path", "/v1/info/balance/", "--key", "k", "--secret", "s", "--header", "k:bad"
+    )
+    assert code == 1
+    assert lines[0]["value"] == "format=json"
+    assert "not base64" in lines[-1]["verdict"]
+    body = tmp_path / "body.json"
+    body.write_bytes(b'{"object":"whatsapp_business_account","entry":[]}')
+    header = "X-Hub-Signature-256: sha256=d6c5c866f71b6bb501cc7379ba08f06ad94be5aad092f3130df4cd8b4ab9d188"
+    code, lines, _err = cli(
+        "debug", "webhook", "meta", "--body-file", str(body), "--header", header, "--secret", "meta_app_secret_0001"
+    )
+    assert (code, lines[-1]["signature"]) == (0, "valid")
+    code, lines, _err = cli("debug", "mint-jwt", "--code", "123456", "--key", "k", "--secret", "s" * 32)
+    token = lines[-1]["token"]
+    code, lines, _err = cli("debug", "jwt", token, "--secret", "s" * 32, "--key", "k")
+    assert (code, lines[-1]["signature"], lines[-1]["claims"]["otpCode"]) == (0, "valid", "123456")

@@ -1,0 +1,1 @@
+"""Debugging tools over the core: signature explainers, token inspectors (no Qt)."""
