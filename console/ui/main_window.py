@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.service: ConsoleService | None = None
         self.forms: dict[str, ProviderForm] = {}
+        self._live_consent = False
 
         self.provider_list = QListWidget()
         self.provider_list.setObjectName("provider_list")
@@ -149,7 +150,28 @@ class MainWindow(QMainWindow):
         menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
         menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
         menu.addAction("Export this verification's evidence…", lambda: self._ask_export("evidence"))
+        tools = self.menuBar().addMenu("&Tools")
+        tools.addAction("Debug signatures and tokens…", self.open_debugger)
         self._panes_built = True
+
+    def ask_live_consent(self, provider: str, target: str) -> bool:
+        """Once per run, before the first request that leaves the simulator: real messages cost money."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            "Send to the real provider?",
+            f"This request goes to {provider} at {target}, not to the simulator: real SMS, calls and messages "
+            "are billed and reach real people.\n\nSend requests outside the simulator for the rest of this run?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_debugger(self) -> None:
+        """The signature explainer, the callback checker and the JWT inspector, in one dialog."""
+        from console.ui.debug_dialog import DebugDialog
+
+        self.debugger = DebugDialog(self)
+        self.debugger.show()
 
     def _ask_export(self, kind: str) -> None:
         """Ask where, then write off the GUI thread (secrets are masked in the records already)."""
@@ -285,6 +307,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------ actions
     async def _on_submitted(self, request: OperationRequest) -> None:
         form = self.forms[request.provider]
+        if request.env != "simulator" and not self._live_consent:
+            if not self.ask_live_consent(form.spec.label, form.target.toolTip()):
+                form.status.setText("Not sent: sending to the real provider was not confirmed.")
+                return
+            self._live_consent = True  # asked once per run, as promised
         result = await self._run(form, request)
         if result is not None:
             if "choices" in result.data:

@@ -9,7 +9,7 @@ import pytest
 from console.core.models import Outcome
 from console.ui.app import ConsoleApp
 from tests.end2end.gui.test_zadarma_gui import _press
-from tests.helpers.qtasync import run
+from tests.helpers.qtasync import run, until
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,27 @@ def test_the_error_list_is_hidden_outside_the_simulator(console: ConsoleApp) -> 
     assert form.scenario_row.isHidden()
     form.set_env("simulator")
     assert not form.scenario_row.isHidden()
+
+
+def test_live_is_confirmed_once_per_run(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    answers = iter([False, True])
+    monkeypatch.setattr(
+        console.window, "ask_live_consent", lambda provider, target: asked.append(target) or next(answers)
+    )
+    console.window.select_provider("zadarma")
+    form = console.window.current_form()
+    assert form is not None
+    assert console.host is not None
+    form.select_operation("balance")
+    form.set_env("custom", console.host.base_url("zadarma"))  # "outside the simulator", served locally
+    for name, value in console.host.credentials("zadarma").items():
+        form.credentials[name].set(value)
+    form.send()
+    run(qloop, until(lambda: "not confirmed" in form.status.text()))
+    assert len(asked) == 1
+    assert run(qloop, _press(console, form)).exchange.env == "custom"
+    assert run(qloop, _press(console, form)).ok
+    assert len(asked) == 2  # once refused, once accepted; never again in this run
