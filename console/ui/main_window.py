@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(form.spec.summary)
             self.provider_list.addItem(item)
             self.form_stack.addWidget(form)
-            form.submitted.connect(lambda request: spawn(self._on_submitted(request)))
+            form.submitted.connect(self._submit)
             form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
             form.window_closed.connect(self._on_window_closed)
         self.sim_status.setText(simulator_text)
@@ -305,13 +305,21 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------------------------------ actions
-    async def _on_submitted(self, request: OperationRequest) -> None:
+    def _submit(self, request: OperationRequest) -> None:
+        """Ask once before the first request outside the simulator, then run it.
+
+        A plain slot, so the modal question runs outside any asyncio task.
+        """
         form = self.forms[request.provider]
         if request.env != "simulator" and not self._live_consent:
             if not self.ask_live_consent(form.spec.label, form.target.toolTip()):
                 form.status.setText("Not sent: sending to the real provider was not confirmed.")
                 return
             self._live_consent = True  # asked once per run, as promised
+        spawn(self._on_submitted(request))
+
+    async def _on_submitted(self, request: OperationRequest) -> None:
+        form = self.forms[request.provider]
         result = await self._run(form, request)
         if result is not None:
             if "choices" in result.data:
