@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,18 @@ def _phone_act(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     history = History(paths.history_path())
     try:
+        if args.size:
+            emit({"path": str(history.path), "bytes": history.size_bytes(), "exchanges": history.count_exchanges()})
+            return EXIT_OK
+        if args.prune_older_than is not None:
+            before = time.time() - args.prune_older_than * 86_400
+            removed = history.prune(before, args.provider)
+            emit({"pruned": removed, "provider": args.provider, "bytes": history.size_bytes()})
+            return EXIT_OK
+        if args.search:
+            for ex in history.search(args.search, args.limit, args.provider):
+                emit(exchange_line(ex))
+            return EXIT_OK
         if args.count:
             if args.kind == "verification":
                 count = len(history.recent_verifications(10**9, args.provider))

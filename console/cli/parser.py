@@ -188,4 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exchange: every row; webhook: the callbacks the listener received; verification",
     )
     hist.add_argument("--count", action="store_true", help="print only how many are stored")
+    hist.add_argument("--search", metavar="TEXT", help="exchanges mentioning TEXT: a number, request id, error code…")
+    hist.add_argument("--size", action="store_true", help="print the size of history on disk")
+    hist.add_argument(
+        "--prune-older-than", type=float, metavar="DAYS", help="delete what is older than DAYS (with --provider: its)"
+    )
     return parser

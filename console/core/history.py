@@ -217,6 +217,36 @@ class History:
             rows = conn.execute(sql, args).fetchall()
         return [Verification.from_dict(json.loads(r[0])) for r in rows]
 
+    def search(self, text: str, limit: int = 200, provider: str | None = None) -> list[Exchange]:
+        """Exchanges whose record mentions ``text`` (a number, a request id, an error code, any word), newest last.
+
+        Records are stored masked, so a secret can never be found this way.
+        """
+        where, args = _filters(provider, None)
+        clause = (" AND " if where else " WHERE ") + "data LIKE ? ESCAPE '\\'"
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = f"SELECT data FROM exchanges{where}{clause} ORDER BY started_at DESC, rowid DESC LIMIT ?"
+        with self._reader() as conn:
+            rows = conn.execute(sql, (*args, pattern, limit)).fetchall()
+        return [Exchange.from_dict(json.loads(r[0])) for r in reversed(rows)]
+
+    def prune(self, before: float, provider: str | None = None) -> int:
+        """Delete exchanges (and verifications) older than ``before`` (epoch s); return the exchanges removed.
+
+        Only when the user asks: history is never pruned on its own.
+        """
+        where, args = _filters(provider, None)
+        clause = (" AND " if where else " WHERE ") + "started_at < ?"
+        vclause = (" AND " if where else " WHERE ") + "created_at < ?"
+        self.flush()
+        with self._reader() as conn, conn:
+            removed = conn.execute(f"DELETE FROM exchanges{where}{clause}", (*args, before)).rowcount
+            conn.execute(f"DELETE FROM verifications{where}{vclause}", (*args, before))
+        with self._reader() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+        return int(removed)
+
     def count_exchanges(self, provider: str | None = None, operation: str | None = None) -> int:
         where, args = _filters(provider, operation)
         with self._reader() as conn:

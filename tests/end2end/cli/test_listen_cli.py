@@ -153,3 +153,17 @@ def test_debug_tools_from_the_cli(tmp_path: Path) -> None:
     token = lines[-1]["token"]
     code, lines, _err = cli("debug", "jwt", token, "--secret", "s" * 32, "--key", "k")
     assert (code, lines[-1]["signature"], lines[-1]["claims"]["otpCode"]) == (0, "valid", "123456")
+
+
+def test_history_search_size_and_prune() -> None:
+    code, lines, err = cli("send", "zadarma", "--channel", "sms", "--to", "+48575555555")
+    assert code == 0, err
+    request_id = lines[-1]["request_id"]
+    _, found, _ = cli("history", "--search", request_id)
+    assert [line["request_id"] for line in found] == [request_id]
+    _, size, _ = cli("history", "--size")
+    assert size[-1]["bytes"] > 0
+    _, kept, _ = cli("history", "--prune-older-than", "1")
+    assert kept[-1]["pruned"] == 0  # nothing is a day old; nothing is ever pruned unasked
+    _, pruned, _ = cli("history", "--prune-older-than", "0")
+    assert pruned[-1]["pruned"] == 1
