@@ -29,9 +29,11 @@ class DetailView(QWidget):
 
     Signals:
         replay_requested(object): the user wants to send the shown callback (an Exchange) again.
+        reopen_requested(object): put the shown request (an Exchange) back into its form.
     """
 
     replay_requested = Signal(object)
+    reopen_requested = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,6 +68,12 @@ class DetailView(QWidget):
         self.copy_httpx.setToolTip("Python code reproducing the request; secrets stay masked")
         self.copy_httpx.clicked.connect(self._copy_httpx)
         self.copy_httpx.setEnabled(False)
+        self.reopen = QPushButton("Reopen in form")
+        self.reopen.setObjectName("detail_reopen")
+        self.reopen.setToolTip("Fill the provider's form with this request, to change it and send it again")
+        self.reopen.setEnabled(False)
+        self.reopen.clicked.connect(lambda: self.reopen_requested.emit(self.exchange))
+        buttons.addWidget(self.reopen)
         buttons.addStretch(1)
         buttons.addWidget(self.replay)
         buttons.addWidget(self.copy_curl)
@@ -77,6 +85,7 @@ class DetailView(QWidget):
         self.copy_curl.setEnabled(bool(ex and ex.method))
         self.copy_httpx.setEnabled(bool(ex and ex.method))
         self.replay.setEnabled(bool(ex and ex.operation == "webhook" and ex.method))
+        self.reopen.setEnabled(bool(ex and ex.operation not in ("webhook", "forward", "replay") and ex.fields))
         if ex is None:
             self.headline.setText("Select a row of the log to see the request and the response.")
             for edit in (self.request, self.response, self.notes):

@@ -95,6 +95,9 @@ class FieldWidget:
                 self.combo.setCurrentIndex(index)
             elif self.combo.isEditable():
                 self.combo.setEditText(value)
+            elif value:  # a value from history, before its choices were loaded: keep it selectable
+                self.combo.addItem(value, value)
+                self.combo.setCurrentIndex(self.combo.count() - 1)
         elif self.text is not None:
             self.text.setPlainText(value)
         elif self.check is not None:

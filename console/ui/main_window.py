@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
                 placeholder.deleteLater()
         right.setSizes(sizes)
         self.log.exchange_selected.connect(self._on_exchange_selected)
+        self.detail.reopen_requested.connect(self.reopen)
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
         self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
@@ -153,6 +154,13 @@ class MainWindow(QMainWindow):
         tools = self.menuBar().addMenu("&Tools")
         tools.addAction("Debug signatures and tokens…", self.open_debugger)
         self._panes_built = True
+
+    def reopen(self, exchange: Any) -> None:
+        """A past request back in its form, ready to change and send again."""
+        form = self.forms.get(exchange.provider)
+        if form is not None and form.reopen(exchange):
+            self.select_provider(exchange.provider)
+            self.statusBar().showMessage(f"Reopened {exchange.id} in the {form.spec.label} form.", 8000)
 
     def ask_live_consent(self, provider: str, target: str) -> bool:
         """Once per run, before the first request that leaves the simulator: real messages cost money."""

@@ -340,6 +340,21 @@ class ProviderForm(QWidget):
         self.base_url.setText(base_url)
         self._on_env_changed()
 
+    def reopen(self, exchange: Exchange) -> bool:
+        """Put a past request back into this form (operation, channel, fields) to send it again."""
+        if exchange.operation not in self.spec.operation_ids():
+            return False
+        self.select_operation(exchange.operation)
+        if exchange.channel and exchange.channel in self.spec.channel_ids():
+            self.select_channel(exchange.channel)
+        fields = self.current_page().fields
+        for name, value in exchange.fields:
+            if name in fields and "•" not in value:  # masked values (typed codes) are not restored
+                fields[name].set(value)
+        if exchange.env in [env.id for env in self.spec.all_environments()]:
+            self.set_env(exchange.env)
+        return True
+
     def set_field(self, name: str, value: str) -> None:
         self.current_page().fields[name].set(value)
 

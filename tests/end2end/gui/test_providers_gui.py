@@ -64,3 +64,27 @@ def test_generated_code_options_in_the_form(console: ConsoleApp, qloop: asyncio.
     zadarma = console.window.current_form()
     assert zadarma is not None
     assert zadarma.code_row.isHidden()  # Zadarma checks its codes itself
+
+
+def test_reopen_a_past_request_and_send_it_again(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
+    console.window.select_provider("ssms")
+    form = console.window.current_form()
+    assert form is not None
+    form.select_operation("send")
+    form.select_channel("wait_call")
+    form.set_field("to", "+79670311122")
+    form.set_field("call_protection", "120")
+    first = run(qloop, _press(console, form))
+    assert first.ok
+    console.window.select_provider("zadarma")  # elsewhere, fields changed
+    form.set_field("call_protection", "30")
+    console.window.log.select_exchange(first.exchange.id)
+    detail = console.window.detail
+    assert detail.reopen.isEnabled()
+    QTest.mouseClick(detail.reopen, Qt.MouseButton.LeftButton)
+    assert console.window.current_form() is form
+    assert (form.operation_id, form.channel_id, form.field_value("call_protection")) == ("send", "wait_call", "120")
+    again = run(qloop, _press(console, form))
+    assert again.ok
+    assert again.exchange.id != first.exchange.id
+    assert dict(again.exchange.fields)["to"] == "79670311122"
