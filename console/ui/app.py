@@ -146,7 +146,9 @@ class ConsoleApp:
                     form.scenario_chosen.connect(
                         lambda case, p=pid: host.set_scenario(p, None if case == "none" else case, count=1)
                     )
-        self.window.attach(self.service, forms, f"{sim_text} · history {paths.history_path()}")
+        size = await asyncio.to_thread(self.history.size_bytes)
+        where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
+        self.window.attach(self.service, forms, f"{sim_text} · {where}")
         if self.host:
             for message in await asyncio.to_thread(self.host.phone_messages):
                 self.window.phone.add_message(message)

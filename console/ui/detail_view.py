@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from console.core.models import Exchange
 from console.ui import theme
+from console.ui.excepthook import spawn
 
 MAX_SHOWN = 200_000  # characters of a body shown at once; the full text stays in the record
 
@@ -74,6 +76,12 @@ class DetailView(QWidget):
         self.reopen.setEnabled(False)
         self.reopen.clicked.connect(lambda: self.reopen_requested.emit(self.exchange))
         buttons.addWidget(self.reopen)
+        self.open_raw = QPushButton("Open raw body")
+        self.open_raw.setObjectName("detail_open_raw")
+        self.open_raw.setToolTip("The whole response body in your editor (the pane shows the first 200,000 characters)")
+        self.open_raw.setVisible(False)
+        self.open_raw.clicked.connect(lambda: spawn(self.open_raw_body()))
+        buttons.addWidget(self.open_raw)
         buttons.addStretch(1)
         buttons.addWidget(self.replay)
         buttons.addWidget(self.copy_curl)
@@ -128,7 +136,25 @@ class DetailView(QWidget):
         else:
             response = f"No response.\n{ex.message}"
         self.response.setPlainText(_clip(response))
+        self.open_raw.setVisible(len(ex.response_body) > MAX_SHOWN or len(ex.request_body) > MAX_SHOWN)
         self.notes.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—")
+
+    async def open_raw_body(self) -> Path | None:
+        """Write the full bodies to a file (off the GUI thread) and open it with the desktop's viewer."""
+        import asyncio
+        import tempfile
+
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        ex = self.exchange
+        if ex is None:
+            return None
+        text = f"{ex.method} {ex.url}\n\n{ex.request_body}\n\n--- response ---\n\n{ex.response_body}"
+        path = Path(tempfile.gettempdir()) / f"otp-console-{ex.id}.txt"
+        await asyncio.to_thread(path.write_text, text, "utf-8")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
 
     def _copy_httpx(self) -> None:
         from console.core.export import to_httpx

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -200,3 +201,25 @@ def test_export_har_and_evidence_from_the_window(
         "webhook · NOTIFY_END",
     ]
     assert "sim_zadarma_secret" not in (tmp_path / "log.har").read_text()
+
+
+def test_a_huge_body_is_clipped_on_screen_and_opens_raw(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    url = console.window.listener_panel.url.text()
+    body = "x" * 500_000
+    assert httpx.post(f"{url}/hooks/unknown", content=body).status_code == 200
+    row = next(x for x in reversed(console.store.snapshot()) if x.operation == "webhook")
+    console.window.log.select_exchange(row.id)
+    detail = console.window.detail
+    assert "more characters not shown" in detail.request.toPlainText()
+    assert not detail.open_raw.isHidden()
+    path = run(qloop, detail.open_raw_body())
+    assert path is not None
+    assert body in path.read_text()
+    assert opened == [str(path)]
+    assert "MB)" in console.window.sim_status.text()  # history's size on disk, in the status bar
