@@ -56,6 +56,8 @@ def exchange_line(ex: Exchange, verification: Verification | None = None) -> dic
     }
     notes = dict(ex.notes)
     notes.pop("traceback", None)
+    if "verdict" in notes:  # credential checks
+        line["verdict"] = notes["verdict"]
     if notes:
         line["notes"] = notes
     return line

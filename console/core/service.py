@@ -311,6 +311,8 @@ class ConsoleService:
             )
             notes["traceback"] = traceback.format_exc()
         notes.update(interp.notes)
+        if provider.spec.operation(call.operation).kind is OperationKind.BALANCE:
+            notes["verdict"] = credential_verdict(provider, interp, status)
         exchange = Exchange(
             id=new_id("x"),
             seq=0,
@@ -340,6 +342,22 @@ class ConsoleService:
         if self.history:
             self.history.save_exchange(stored)
         return stored
+
+
+def credential_verdict(provider: Provider, interp: Interpretation, status: int | None) -> str:
+    """What a credential check says in one phrase: valid, wrong key or secret, no balance, network failure."""
+    if interp.outcome is Outcome.OK:
+        return "valid"
+    if interp.outcome is Outcome.TRANSPORT_ERROR:
+        return "network failure"
+    if interp.outcome is Outcome.CONTRACT_ERROR:
+        return "unexpected answer (not the provider's API?)"
+    entry = provider.spec.lookup_error(interp.error_code)
+    if (entry is not None and entry.kind == "auth") or status in (401, 403):
+        return "wrong key or secret"
+    if entry is not None and entry.kind == "money":
+        return "no balance"
+    return "refused by the provider"
 
 
 def generate_code(length: int = 6) -> str:

@@ -30,9 +30,15 @@ from console.providers.spec import (
 )
 
 ERRORS = (
-    ErrorCode("bad_key", "Access denied: the key is wrong or lacks access.", "Check HCP_KEY.", pattern="access denied"),
-    ErrorCode("401", "Access denied: the key is wrong or lacks access.", "Check HCP_KEY."),
-    ErrorCode("403", "Access denied: the key is wrong or lacks access.", "Check HCP_KEY."),
+    ErrorCode(
+        "bad_key",
+        "Access denied: the key is wrong or lacks access.",
+        "Check HCP_KEY.",
+        pattern="access denied",
+        kind="auth",
+    ),
+    ErrorCode("401", "Access denied: the key is wrong or lacks access.", "Check HCP_KEY.", kind="auth"),
+    ErrorCode("403", "Access denied: the key is wrong or lacks access.", "Check HCP_KEY.", kind="auth"),
     ErrorCode("404", "No such endpoint.", "Check the base URL (…/api/hamkaran/v1)."),
     ErrorCode("422", "A field was refused.", "Read the body: it names the field (dest, src or otp)."),
     ErrorCode("429", "Too many OTP requests.", "Slow down; Hamkaran advises a rate limit per number."),

@@ -127,6 +127,7 @@ class ErrorCode:
     meaning: str
     hint: str = ""
     pattern: str | None = None
+    kind: str = ""  # "auth" (wrong key or secret) or "money" (no balance): the credential check's verdict
 
 
 @dataclass(frozen=True, slots=True)

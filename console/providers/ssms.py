@@ -135,14 +135,14 @@ OPERATIONS = (
 METHOD_OF = {"wait_call": "wait_call", "push_msg": "push_msg", "balance": "get_profile", "report": "get_msg_report"}
 
 ERRORS = (
-    ErrorCode("2", "Authorisation failed.", "Check SSMS_KEY, or SSMS_EMAIL and SSMS_PASSWORD."),
-    ErrorCode("18", "The session expired.", "Log in again (or use the API key, which has no session)."),
+    ErrorCode("2", "Authorisation failed.", "Check SSMS_KEY, or SSMS_EMAIL and SSMS_PASSWORD.", kind="auth"),
+    ErrorCode("18", "The session expired.", "Log in again (or use the API key, which has no session).", kind="auth"),
     ErrorCode("29", "No gateway or route for this number.", "Check the number's country and your tariff."),
     ErrorCode("35", "Text encoding error.", "Send the text as UTF-8."),
-    ErrorCode("36", "Not enough money on the account.", "Top up the balance (get_profile shows it)."),
+    ErrorCode("36", "Not enough money on the account.", "Top up the balance (get_profile shows it).", kind="money"),
     ErrorCode("37", "Stopped by the spam filter.", "Change the text, or ask support to approve it."),
     ErrorCode("38", "Stopped by the spam filter (repeated text or number).", "Wait, or vary the text."),
-    ErrorCode("42", "Authorisation failed (login or password).", "Check SSMS_EMAIL and SSMS_PASSWORD."),
+    ErrorCode("42", "Authorisation failed (login or password).", "Check SSMS_EMAIL and SSMS_PASSWORD.", kind="auth"),
 )
 TLS_HINT = (
     "When TLS fails on one host, try another environment: api.ssms.su, ssl.bs00.ru, or http://api2.ssms.su "

@@ -43,13 +43,17 @@ VOICES = (
 )
 
 ERRORS = (
-    ErrorCode("401", "Unauthorized: the access token is invalid.", "Check VBEE_API_KEY and VBEE_API_SECRET."),
+    ErrorCode(
+        "401", "Unauthorized: the access token is invalid.", "Check VBEE_API_KEY and VBEE_API_SECRET.", kind="auth"
+    ),
     ErrorCode("500", "Vbee's system error.", "Retry later; nothing was called."),
-    ErrorCode("1104", "Portal wallet is expired: the prepaid wallet's validity ran out.", "Renew the wallet."),
-    ErrorCode("1201", "Application is not found.", "Check the API key: it names the AICall application."),
+    ErrorCode(
+        "1104", "Portal wallet is expired: the prepaid wallet's validity ran out.", "Renew the wallet.", kind="money"
+    ),
+    ErrorCode("1201", "Application is not found.", "Check the API key: it names the AICall application.", kind="auth"),
     ErrorCode("1204", "OTP content is not found for the application.", "Configure the OTP content in AICall."),
     ErrorCode("1501", "Hotline is empty or inactive: no active outgoing number.", "Activate a hotline."),
-    ErrorCode("1603", "Portal wallet is out of money.", "Top up the prepaid balance."),
+    ErrorCode("1603", "Portal wallet is out of money.", "Top up the prepaid balance.", kind="money"),
     ErrorCode("2301", "Pool hotline does not exist.", "Create the outgoing number pool."),
     ErrorCode("2302", "Pool hotline is inactive.", "Enable the outgoing number pool."),
 )

@@ -105,9 +105,11 @@ OPERATIONS = (
 )
 
 YCLOUD_ERRORS = (
-    ErrorCode("UNAUTHORIZED", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys)."),
-    ErrorCode("401", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys)."),
-    ErrorCode("BALANCE_INSUFFICIENT", "Not enough balance.", "Top up the YCloud wallet."),
+    ErrorCode(
+        "UNAUTHORIZED", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys).", kind="auth"
+    ),
+    ErrorCode("401", "The API key is missing or wrong.", "Check YCLOUD_API_KEY (Developer > API keys).", kind="auth"),
+    ErrorCode("BALANCE_INSUFFICIENT", "Not enough balance.", "Top up the YCloud wallet.", kind="money"),
     ErrorCode("TOO_MANY_REQUESTS", "Rate limit hit.", "Slow down; see whatsappApiError for WhatsApp's own limit."),
     ErrorCode("INVALID_PARAMETER", "A parameter is invalid.", "The target field names it."),
     ErrorCode("TEMPLATE_NOT_FOUND", "No such template in that language.", "Load the templates and pick one."),

@@ -275,11 +275,13 @@ ERRORS = (
         "Not enough money on the account for this channel.",
         "Top up the balance; SMS is billed.",
         pattern=r"money|balance",
+        kind="money",
     ),
     ErrorCode(
         "401",
         "Not authorized: wrong key or secret, or a signature over a different string.",
         "Check ZADARMA_KEY and ZADARMA_SECRET; the string signed is path + sorted query + md5(query).",
+        kind="auth",
     ),
     ErrorCode(
         "429",

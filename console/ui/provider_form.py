@@ -458,7 +458,8 @@ class ProviderForm(QWidget):
         notes = {k.lower(): v for k, v in ex.notes}
         if "x-ratelimit-remaining" in notes:
             latency += f" · rate limit {notes['x-ratelimit-remaining']}/{notes.get('x-ratelimit-limit', '?')} left"
-        text = f"{status}{ex.summary}{latency}"
+        verdict = f"Credentials: {notes['verdict']} · " if "verdict" in notes else ""
+        text = f"{verdict}{status}{ex.summary}{latency}"
         for extra in (ex.message, ex.meaning):
             if extra and extra not in text:
                 text += f"\n{extra}"

@@ -1,0 +1,62 @@
+"""'Test credentials' says in one phrase what is wrong, for every provider, against its simulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from console.core.http import make_client
+from console.core.logstore import LogStore
+from console.core.service import ConsoleService, OperationRequest
+from console.simulators.host import SimulatorHost
+
+
+@pytest.fixture
+async def host_service(tmp_path: Path) -> AsyncIterator[tuple[SimulatorHost, ConsoleService]]:
+    with SimulatorHost(state_dir=tmp_path / "sim") as host:
+        async with make_client() as client:
+            yield host, ConsoleService(client, LogStore(), None, host.base_url, environ={})
+
+
+def _verdict(result: object) -> str:
+    return dict(result.exchange.notes)["verdict"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("provider", "bad_credentials"),
+    [
+        ("zadarma", {"secret": "wrong"}),
+        ("ssms", {"key": "wrong"}),
+        ("ycloud", {"api_key": "wrong"}),
+        ("meta", {"access_token": "wrong"}),
+        ("hamkaran", {"key": "wrong"}),
+    ],
+)
+async def test_valid_then_wrong_key(
+    host_service: tuple[SimulatorHost, ConsoleService], provider: str, bad_credentials: dict[str, str]
+) -> None:
+    _host, service = host_service
+    assert _verdict(await service.run(OperationRequest(provider, "balance"))) == "valid"
+    creds = {**_host.credentials(provider), **bad_credentials}
+    wrong = await service.run(OperationRequest(provider, "balance", credentials=creds))
+    assert _verdict(wrong) == "wrong key or secret"
+
+
+@pytest.mark.parametrize(("provider", "case"), [("zadarma", "no_money"), ("ssms", "no_money")])
+async def test_no_balance(host_service: tuple[SimulatorHost, ConsoleService], provider: str, case: str) -> None:
+    host, service = host_service
+    host.set_scenario(provider, case)
+    assert _verdict(await service.run(OperationRequest(provider, "balance"))) == "no balance"
+
+
+async def test_network_failure() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
+        service = ConsoleService(client, LogStore(), None, None, environ={"HCP_KEY": "k"})
+        result = await service.run(OperationRequest("hamkaran", "balance", env="live"))
+    assert _verdict(result) == "network failure"
