@@ -311,6 +311,7 @@ class ConsoleService:
             )
             notes["traceback"] = traceback.format_exc()
         notes.update(interp.notes)
+        secrets = [*secrets, *interp.secrets]  # e.g. a webhook secret the provider just issued
         if provider.spec.operation(call.operation).kind is OperationKind.BALANCE:
             notes["verdict"] = credential_verdict(provider, interp, status)
         exchange = Exchange(

@@ -44,6 +44,7 @@ class OperationKind(enum.StrEnum):
     CHECK = "check"
     BALANCE = "balance"
     LOOKUP = "lookup"
+    SETUP = "setup"  # configures the provider's account, e.g. registers the listener's URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +258,7 @@ class Interpretation:
     data: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # correlation keys kept on the verification
+    secrets: list[str] = field(default_factory=list)  # values in the answer to mask in the record (a new secret)
     expires_in_s: float | None = None  # the provider's own window (ssms call_protection), else code_ttl_s
 
 

@@ -102,6 +102,23 @@ OPERATIONS = (
         path="/balance",
     ),
     Operation("templates", "List templates", OperationKind.LOOKUP, method="GET", path="/whatsapp/templates"),
+    Operation(
+        "webhook_endpoint",
+        "Register webhook URL",
+        OperationKind.SETUP,
+        (
+            FieldSpec(
+                "url",
+                "Webhook URL",
+                required=True,
+                placeholder="https://your-tunnel.example/hooks/ycloud",
+                help="Filled with the listener's URL (its public URL when set).",
+            ),
+        ),
+        path="/webhookEndpoints",
+        help="POST /v2/webhookEndpoints for whatsapp.message.updated. The signing secret is shown once, here: "
+        "put it in YCLOUD_WEBHOOK_SECRET. It is not kept in the log or in history.",
+    ),
 )
 
 YCLOUD_ERRORS = (
@@ -152,6 +169,9 @@ class YCloudProvider(Provider):
             return httpx.Request("GET", base + call.values.get("check_path", "/balance"), headers=headers)
         if call.operation == "templates":
             return httpx.Request("GET", base + "/whatsapp/templates?limit=100", headers=headers)
+        if call.operation == "webhook_endpoint":
+            endpoint = {"url": call.values["url"], "enabledEvents": ["whatsapp.message.updated"], "status": "active"}
+            return httpx.Request("POST", base + "/webhookEndpoints", headers=headers, json=endpoint)
         v = call.values
         body = {
             "from": v["from"],
@@ -172,6 +192,15 @@ class YCloudProvider(Provider):
             items = [t for t in data.get("items", []) if isinstance(t, dict)]
             choices = [(str(t.get("name")), f"{t.get('name')} ({t.get('language')}, {t.get('status')})") for t in items]
             return Interpretation(Outcome.OK, f"{len(items)} templates", data={"choices": choices})
+        if call.operation == "webhook_endpoint":
+            secret = str(data.get("secret", ""))
+            shown = f"; secret {secret[:6]}…{secret[-2:]} (full value in this result only)" if secret else ""
+            return Interpretation(
+                Outcome.OK,
+                f"Registered endpoint {data.get('id', '?')} for {data.get('url', '?')}{shown}",
+                data={"endpoint": data.get("id"), "secret": secret} if secret else {"endpoint": data.get("id")},
+                secrets=[secret] if secret else [],
+            )
         if call.operation == "balance":
             amount = f"; balance {data['amount']} {data.get('currency', '')}".rstrip() if "amount" in data else ""
             return Interpretation(Outcome.OK, f"Credentials valid{amount}", data=data)

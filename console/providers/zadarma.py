@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -243,6 +244,34 @@ OPERATIONS = (
         path="/v1/pbx/ivr/sounds/list/",
         help="GET /v1/pbx/ivr/sounds/list/: the sound ids call_button needs.",
     ),
+    Operation(
+        "webhook_url",
+        "Set notification URL",
+        OperationKind.SETUP,
+        (
+            FieldSpec(
+                "url",
+                "Notification URL",
+                required=True,
+                placeholder="https://your-tunnel.example/hooks/zadarma",
+                help="Filled with the listener's URL (its public URL when set). Zadarma checks it with zd_echo, "
+                "which the listener answers.",
+            ),
+        ),
+        path="/v1/pbx/callinfo/url/",
+        help="POST /v1/pbx/callinfo/url/: where Zadarma sends call notifications (call_button results).",
+    ),
+    Operation(
+        "webhook_events",
+        "Turn notifications on",
+        OperationKind.SETUP,
+        (
+            FieldSpec("notify_end", "NOTIFY_END", FieldKind.BOOL, default="true"),
+            FieldSpec("notify_out_end", "NOTIFY_OUT_END", FieldKind.BOOL, default="true"),
+        ),
+        path="/v1/pbx/callinfo/notifications/",
+        help="POST /v1/pbx/callinfo/notifications/: call_button results come as NOTIFY_END or NOTIFY_OUT_END.",
+    ),
 )
 
 ERRORS = (
@@ -362,6 +391,9 @@ class ZadarmaProvider(Provider):
             result.request_id = call.values.get("request_id")
         elif kind is OperationKind.BALANCE:
             result.message = f"Credentials valid; balance {data.get('balance')} {data.get('currency', '')}".strip()
+        elif kind is OperationKind.SETUP:
+            shown = {k: v for k, v in data.items() if k != "status"}
+            result.message = "Zadarma accepted: " + json.dumps(shown, ensure_ascii=False)
         else:
             sounds = data.get("sounds") or []
             result.data["choices"] = [(str(s.get("id")), str(s.get("name", s.get("id")))) for s in sounds]

@@ -42,6 +42,7 @@ class YCloudSimulator(ProviderSimulator):
         app.router.add_get("/v2/whatsapp/templates", self._templates)
         app.router.add_get("/v2/whatsapp/phoneNumbers", self._numbers)
         app.router.add_get("/v2/balance", self._balance)
+        app.router.add_post("/v2/webhookEndpoints", self._webhook_endpoint)
 
     def middlewares(self) -> list[Any]:
         return [self._auth]
@@ -116,6 +117,23 @@ class YCloudSimulator(ProviderSimulator):
 
     async def _numbers(self, request: web.Request) -> web.Response:
         return web.json_response({"items": [{"phoneNumber": "+14155552671", "wabaId": WABA_ID, "status": "CONNECTED"}]})
+
+    async def _webhook_endpoint(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "INVALID_PARAMETER", "The body is not JSON", "body")
+        url = str(body.get("url", "")) if isinstance(body, dict) else ""
+        if not url.startswith(("http://", "https://")):
+            return _error(400, "INVALID_PARAMETER", "url must be an http(s) URL", "url")
+        endpoint = {
+            "id": f"we_{int(self.clock())}",
+            "url": url,
+            "status": "active",
+            "enabledEvents": body.get("enabledEvents", []),
+            "secret": "whsec_sim_ycloud",
+        }
+        return web.json_response(endpoint)
 
     async def _balance(self, request: web.Request) -> web.Response:
         return web.json_response({"amount": 42.5, "currency": "USD"})

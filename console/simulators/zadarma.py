@@ -142,6 +142,8 @@ class ZadarmaSimulator(ProviderSimulator):
         app.router.add_post("/v1/verify/check/", self._check)
         app.router.add_get("/v1/info/balance/", self._balance)
         app.router.add_get("/v1/pbx/ivr/sounds/list/", self._sounds)
+        app.router.add_post("/v1/pbx/callinfo/url/", self._callinfo_url)
+        app.router.add_post("/v1/pbx/callinfo/notifications/", self._callinfo_notifications)
 
     def middlewares(self) -> list[Any]:
         return [self._api_middleware]
@@ -411,6 +413,23 @@ class ZadarmaSimulator(ProviderSimulator):
     # ---------------------------------------------------------------------------------------------- lookups
     async def _balance(self, request: web.Request) -> web.Response:
         return self._answer(status="success", balance=self.balance, currency=self.currency)
+
+    async def _callinfo_url(self, request: web.Request) -> web.Response:
+        url = _need(await self._params(request), "url")
+        if not re.match(r"https?://", url):
+            raise Refusal('"url" param must be an http(s) URL')
+        with self.state() as data:
+            data["callinfo_url"] = url
+        return self._answer(status="success", url=url)
+
+    async def _callinfo_notifications(self, request: web.Request) -> web.Response:
+        params = await self._params(request)
+        names = ("notify_start", "notify_internal", "notify_end", "notify_out_start", "notify_out_end", "notify_answer")
+        with self.state() as data:
+            current = data.setdefault("notifications", dict.fromkeys(names, "false"))
+            current.update({k: v for k, v in params.items() if k in names})
+            shown = dict(current)
+        return self._answer(status="success", notifications=shown)
 
     async def _sounds(self, request: web.Request) -> web.Response:
         return self._answer(status="success", pbx_id=self.pbx_id, sounds=[dict(s) for s in self.sounds])

@@ -149,6 +149,7 @@ class ConsoleApp:
         size = await asyncio.to_thread(self.history.size_bytes)
         where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
         self.window.attach(self.service, forms, f"{sim_text} · {where}")
+        self._offer_urls()
         if self.host:
             for message in await asyncio.to_thread(self.host.phone_messages):
                 self.window.phone.add_message(message)
@@ -200,11 +201,21 @@ class ConsoleApp:
             self.window.listener_panel.set_running(None, error=str(exc))
             return
         self.window.listener_panel.set_running(listener.url, listener.exposed)
-        self.window.listener_panel.set_paste_urls(listener.paste_urls())
+        self._offer_urls()
         if self.settings is not None and port != self.settings.listener_port:
             self._remember(listener_port=port)
         if self.host is not None:
             self.host.set_callback_url(listener.hooks_base())
+
+    def _offer_urls(self) -> None:
+        """Show the URLs to paste, and put them into the forms' "register the webhook URL" operations."""
+        if self.listener is None:
+            return
+        urls = self.listener.paste_urls()
+        self.window.listener_panel.set_paste_urls(urls)
+        for pid, form in self.window.forms.items():
+            if pid in urls:
+                form.offer_url(urls[pid])
 
     async def stop_listener(self) -> None:
         if self.listener is not None:
@@ -262,7 +273,7 @@ class ConsoleApp:
     def _set_public_url(self, url: str) -> None:
         if self.listener is not None:
             self.listener.public_url = url
-            self.window.listener_panel.set_paste_urls(self.listener.paste_urls())
+            self._offer_urls()
         self._remember(listener_public_url=url)
 
     def _remember(self, **changes: Any) -> None:

@@ -34,6 +34,7 @@ ACTION_TEXT = {
     OperationKind.CHECK: "Check code",
     OperationKind.BALANCE: "Test credentials",
     OperationKind.LOOKUP: "Fetch",
+    OperationKind.SETUP: "Apply",
 }
 
 
@@ -355,6 +356,13 @@ class ProviderForm(QWidget):
             self.set_env(exchange.env)
         return True
 
+    def offer_url(self, url: str) -> None:
+        """Put the listener's URL into the setup operations' ``url`` fields (where the user has not typed one)."""
+        for (op_id, _), page in self.pages.items():
+            widget = page.fields.get("url")
+            if widget is not None and self.spec.operation(op_id).kind is OperationKind.SETUP:
+                widget.set(url)
+
     def set_field(self, name: str, value: str) -> None:
         self.current_page().fields[name].set(value)
 
@@ -412,6 +420,8 @@ class ProviderForm(QWidget):
         colour = theme.OUTCOME_COLOURS.get(ex.outcome.value, theme.MUTED)
         self.status.setStyleSheet(f"color: {colour}")
         self.status.setText(self._status_text(ex))
+        if result.data.get("secret"):  # a secret the provider issued: shown here once, never recorded
+            self.status.setText(f"{self.status.text()}\nSecret (shown once, not kept): {result.data['secret']}")
         if ex.outcome.value == "refused":
             for name, widget in self.current_page().fields.items():
                 if name in ex.message:

@@ -52,7 +52,7 @@ def _rank(op: Any) -> int:
 
     if op.kind is OperationKind.LOOKUP:
         return 3 if _needs_input(op) else 0
-    return {OperationKind.BALANCE: 1, OperationKind.SEND: 2, OperationKind.CHECK: 4}[op.kind]
+    return {OperationKind.SETUP: 1, OperationKind.BALANCE: 1, OperationKind.SEND: 2, OperationKind.CHECK: 4}[op.kind]
 
 
 async def _drive(console: Any) -> dict[str, Any]:

@@ -223,3 +223,29 @@ def test_a_huge_body_is_clipped_on_screen_and_opens_raw(
     assert body in path.read_text()
     assert opened == [str(path)]
     assert "MB)" in console.window.sim_status.text()  # history's size on disk, in the status bar
+
+
+def test_register_the_listener_url_with_zadarma_and_ycloud(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop
+) -> None:
+    panel = console.window.listener_panel
+    panel.public.setText("https://tunnel.example.dev")
+    panel.public.editingFinished.emit()
+    console.window.select_provider("zadarma")
+    zadarma = console.window.current_form()
+    assert zadarma is not None
+    zadarma.select_operation("webhook_url")
+    assert zadarma.field_value("url") == "https://tunnel.example.dev/hooks/zadarma"
+    done = run(qloop, _press(console, zadarma))
+    assert done.ok
+    assert "tunnel.example.dev/hooks/zadarma" in done.exchange.message
+    console.window.select_provider("ycloud")
+    ycloud = console.window.current_form()
+    assert ycloud is not None
+    ycloud.select_operation("webhook_endpoint")
+    assert ycloud.field_value("url") == "https://tunnel.example.dev/hooks/ycloud"
+    registered = run(qloop, _press(console, ycloud))
+    assert registered.ok
+    assert "whsec_sim_ycloud" in ycloud.status.text()  # shown once, in the form
+    assert "whsec_sim_ycloud" not in registered.exchange.response_body  # and never recorded
+    assert "whsec_sim_ycloud" not in registered.exchange.message
