@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from console.core.models import Exchange
 from console.ui import theme
 from console.ui.excepthook import spawn
+from console.ui.privacy import PRIVACY
 
 MAX_SHOWN = 200_000  # characters of a body shown at once; the full text stays in the record
 
@@ -121,7 +122,7 @@ class DetailView(QWidget):
         ]
         if any(ids):
             lines.append(f"<span style='color:{theme.MUTED}'>{' · '.join(i for i in ids if i)}</span>")
-        self.headline.setText("<br>".join(lines))
+        self.headline.setText(PRIVACY.mask("<br>".join(lines)))
         from console.core.export import pretty_body  # json and shlex: loaded after the window is shown
 
         request = f"{ex.method} {ex.url}\n{_headers_text(ex.request_headers)}"
@@ -129,15 +130,15 @@ class DetailView(QWidget):
             request += "\n\n" + pretty_body(ex.request_body, ex.request_headers)
         if ex.fields:
             request += "\n\n# fields as validated\n" + "\n".join(f"{k} = {v}" for k, v in ex.fields)
-        self.request.setPlainText(_clip(request) if ex.method else ex.message)
+        self.request.setPlainText(PRIVACY.mask(_clip(request) if ex.method else ex.message))
         if ex.status is not None:
             response = f"HTTP {ex.status}\n{_headers_text(ex.response_headers)}\n\n"
             response += pretty_body(ex.response_body, ex.response_headers)
         else:
             response = f"No response.\n{ex.message}"
-        self.response.setPlainText(_clip(response))
+        self.response.setPlainText(PRIVACY.mask(_clip(response)))
         self.open_raw.setVisible(len(ex.response_body) > MAX_SHOWN or len(ex.request_body) > MAX_SHOWN)
-        self.notes.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—")
+        self.notes.setPlainText(PRIVACY.mask("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—"))
 
     async def open_raw_body(self) -> Path | None:
         """Write the full bodies to a file (off the GUI thread) and open it with the desktop's viewer."""

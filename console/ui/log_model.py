@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
+from console.ui.privacy import PRIVACY
 from console.ui.theme import OUTCOME_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -228,6 +229,13 @@ class LogTableModel(QAbstractTableModel):
                 return row
         return None
 
+    def refresh_privacy(self) -> None:
+        """Redraw the results after screen-sharing mode changed."""
+        self._cache.clear()
+        if self._rows:
+            column = int(Column.RESULT)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
     def set_provider_labels(self, labels: dict[str, str]) -> None:
         """Show these labels instead of provider ids in the Provider column."""
         self._provider_labels = dict(labels)
@@ -242,7 +250,10 @@ class LogTableModel(QAbstractTableModel):
         row = cache.get(exchange.seq)
         if row is None:
             label = self._provider_labels.get(exchange.provider)
-            row = cache[exchange.seq] = format_row(exchange, label)
+            row = format_row(exchange, label)
+            if PRIVACY.enabled:
+                row = (*row[:-1], PRIVACY.mask(row[-1]))
+            cache[exchange.seq] = row
             if len(cache) > _ROW_CACHE_SIZE:
                 del cache[next(iter(cache))]
         return row
@@ -270,7 +281,7 @@ class LogTableModel(QAbstractTableModel):
         if role == _ALIGN:
             return _ALIGN_RIGHT if column in _RIGHT_ALIGNED else None
         if role == _TOOLTIP:
-            return result_tooltip(exchange) if column == _RESULT_COLUMN else None
+            return PRIVACY.mask(result_tooltip(exchange) or "") or None if column == _RESULT_COLUMN else None
         if role == ExchangeRole:
             return exchange
         if role == SeqRole:

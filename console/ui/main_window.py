@@ -151,6 +151,11 @@ class MainWindow(QMainWindow):
         menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
         menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
         menu.addAction("Export this verification's evidence…", lambda: self._ask_export("evidence"))
+        view = self.menuBar().addMenu("&View")
+        self.mask_action = view.addAction("Mask numbers and codes (screen sharing)")
+        self.mask_action.setCheckable(True)
+        self.mask_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.mask_action.toggled.connect(self.set_privacy)
         tools = self.menuBar().addMenu("&Tools")
         tools.addAction("Debug signatures and tokens…", self.open_debugger)
         self._panes_built = True
@@ -173,6 +178,17 @@ class MainWindow(QMainWindow):
             "are billed and reach real people.\n\nSend requests outside the simulator for the rest of this run?",
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def set_privacy(self, on: bool) -> None:
+        """Screen-sharing mode: phone numbers and codes masked in the log, detail, phone and timeline."""
+        from console.ui.privacy import PRIVACY
+
+        PRIVACY.enabled = on
+        self.log.model.refresh_privacy()
+        self.phone.refresh_privacy()
+        self.detail.show_exchange(self.detail.exchange)
+        self.timeline.show_verification(self.timeline.verification)
+        self.statusBar().showMessage("Numbers and codes masked on screen" if on else "Numbers and codes shown", 5000)
 
     def open_debugger(self) -> None:
         """The signature explainer, the callback checker and the JWT inspector, in one dialog."""

@@ -8,6 +8,8 @@ from typing import Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from console.ui.privacy import PRIVACY
+
 ACTION_LABELS = {
     "press_1": "Press 1",
     "press_2": "Press 2",
@@ -67,7 +69,8 @@ class PhoneView(QWidget):
         icon = ICONS.get(message.kind, f"[{message.kind.upper()}]")
         code = f"   code {message.code}" if message.code else ""
         text = f"{when} {icon} {message.provider} → {message.to}{code}\n{message.title}\n{message.text}"
-        item = QListWidgetItem(text)
+        item = QListWidgetItem(PRIVACY.mask(text))
+        item.setData(Qt.ItemDataRole.UserRole + 2, text)
         item.setData(Qt.ItemDataRole.UserRole, (message.provider, message.code or ""))
         item.setData(Qt.ItemDataRole.UserRole + 1, (message.id, tuple(message.actions)))
         item.setToolTip(message.text)
@@ -94,6 +97,13 @@ class PhoneView(QWidget):
             )
             self.action_row.addWidget(button)
             self._buttons[action] = button
+
+    def refresh_privacy(self) -> None:
+        """Redraw the messages after screen-sharing mode changed."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item is not None:
+                item.setText(PRIVACY.mask(str(item.data(Qt.ItemDataRole.UserRole + 2))))
 
     def action_button(self, action: str) -> QPushButton | None:
         """The button of an action of the selected message (tests press it)."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Verification, VerificationState
 from console.ui import theme
+from console.ui.privacy import PRIVACY
 
 STATE_COLOURS = {
     VerificationState.PENDING: "#9a6700",
@@ -88,11 +89,11 @@ class TimelineView(QWidget):
             self._timer.stop()
             return
         colour = STATE_COLOURS.get(verification.state, theme.MUTED)
-        self.headline.setText(
-            f"<b>{verification.id}</b> · {verification.provider} {verification.channel} → {verification.destination}"
-            f" · <b style='color:{colour}'>{verification.state.value.upper()}</b>"
-            + (f" · request_id {verification.request_id}" if verification.request_id else "")
-        )
+        v = verification
+        request_id = f" · request_id {v.request_id}" if v.request_id else ""
+        state = f"<b style='color:{colour}'>{v.state.value.upper()}</b>"
+        headline = f"<b>{v.id}</b> · {v.provider} {v.channel} → {v.destination} · {state}{request_id}"
+        self.headline.setText(PRIVACY.mask(headline))
         previous: float | None = None
         self._missing = []
         for xid in verification.exchange_ids:
@@ -106,7 +107,7 @@ class TimelineView(QWidget):
             previous = ex.started_at
             when = dt.datetime.fromtimestamp(ex.started_at).strftime("%H:%M:%S.%f")[:-3]
             status = f"HTTP {ex.status} · " if ex.status is not None else ""
-            what = f"{status}{ex.summary}"
+            what = PRIVACY.mask(f"{status}{ex.summary}")
             signature = ex.signature + (f" ({ex.signature_scheme})" if ex.signature_scheme else "")
             item = QTreeWidgetItem([when, gap, step_name(ex), what, signature])
             item.setData(0, Qt.ItemDataRole.UserRole, ex.id)

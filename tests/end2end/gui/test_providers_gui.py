@@ -88,3 +88,31 @@ def test_reopen_a_past_request_and_send_it_again(console: ConsoleApp, qloop: asy
     assert again.ok
     assert again.exchange.id != first.exchange.id
     assert dict(again.exchange.fields)["to"] == "79670311122"
+
+
+def test_screen_sharing_masks_numbers_and_codes_on_screen_only(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop
+) -> None:
+    console.window.select_provider("ssms")
+    form = console.window.current_form()
+    assert form is not None
+    form.select_operation("send")
+    form.select_channel("push_msg")
+    form.set_field("to", "+79670311122")
+    sent = run(qloop, _press(console, form))
+    assert sent.ok
+    run(qloop, until(lambda: console.window.phone.list.count() >= 1))
+    code = console.host.phone_messages("ssms")[-1].code if console.host else None
+    assert code
+    window = console.window
+    window.log.select_exchange(sent.exchange.id)
+    window.mask_action.setChecked(True)
+    try:
+        shown = window.detail.request.toPlainText() + window.phone.list.item(0).text()
+        assert "79670311122" not in shown
+        assert code not in shown
+        assert "796•••22" in shown
+        assert "79670311122" in dict(sent.exchange.fields)["to"]  # the record itself is unchanged
+    finally:
+        window.mask_action.setChecked(False)
+    assert "79670311122" in window.detail.request.toPlainText()
