@@ -20,6 +20,7 @@ from console.core.history import History
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.core.service import ConsoleService, OperationRequest
+from console.core.spend_guard import SpendGuard
 from console.providers import get_provider
 from console.providers.spec import OperationKind
 
@@ -82,8 +83,16 @@ async def _one_shot(args: argparse.Namespace) -> int:
                 host.set_fault(args.provider, Fault(args.sim_fault), count=1)
             simulator_url = host.base_url
         client = await stack.enter_async_context(make_client())
+        guard = SpendGuard(
+            tuple(getattr(args, "allow_number", ())), getattr(args, "cooldown", 0.0), getattr(args, "daily_cap", 0)
+        )
         service = ConsoleService(
-            client, LogStore(1000), history, simulator_url, dotenv_path=Path(args.dotenv) if args.dotenv else None
+            client,
+            LogStore(1000),
+            history,
+            simulator_url,
+            dotenv_path=Path(args.dotenv) if args.dotenv else None,
+            guard=guard,
         )
         result = await service.run(request)
     emit(result_line(result))

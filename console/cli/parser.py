@@ -129,6 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
                 )
             if kind is OperationKind.CHECK:
                 p.add_argument("--verification", help="the console's verification id to check against")
+            if kind is OperationKind.SEND:
+                guard = p.add_argument_group("spend guard for real sends (each off unless given)")
+                guard.add_argument(
+                    "--allow-number",
+                    action="append",
+                    default=[],
+                    metavar="NUMBER",
+                    help="only these numbers may receive real sends (repeat)",
+                )
+                guard.add_argument(
+                    "--cooldown",
+                    type=float,
+                    default=0.0,
+                    metavar="S",
+                    help="seconds before the same number may get another real send",
+                )
+                guard.add_argument(
+                    "--daily-cap", type=int, default=0, metavar="N", help="real sends per provider per day"
+                )
             if kind is OperationKind.SEND and spec.console_code:
                 local = p.add_argument_group("the code the console generates and checks")
                 local.add_argument(

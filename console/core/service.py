@@ -23,6 +23,7 @@ from console.core.local_verifier import MEANINGS as LOCAL_MEANINGS
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
 from console.core.redact import redact_headers, redact_text
+from console.core.spend_guard import SpendGuard
 from console.core.validation import validate_fields
 from console.core.verifications import VerificationBook
 from console.providers import get_provider
@@ -74,6 +75,7 @@ class ConsoleService:
         dotenv_path: Path | None = None,
         settings: http.HttpSettings | None = None,
         book: VerificationBook | None = None,
+        guard: SpendGuard | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -83,6 +85,7 @@ class ConsoleService:
         self.dotenv_path = dotenv_path
         self.settings = settings or http.HttpSettings()
         self.book = book if book is not None else VerificationBook(history)
+        self.guard = guard or SpendGuard()
 
     # -------------------------------------------------------------------------------------- verifications
     def on_verification(self, listener: VerificationListener) -> None:
@@ -145,6 +148,8 @@ class ConsoleService:
                 request.env,
             )
             provider.validate(call)
+            if op.kind is OperationKind.SEND and call.env != "simulator" and self.guard.active:
+                await self._check_spend(spec.id, call.values.get("to") or call.values.get("dest", ""))
         except (InputError, KeyError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             refused = Exchange(
@@ -190,6 +195,15 @@ class ConsoleService:
         if kind is OperationKind.CHECK:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
         return None
+
+    async def _check_spend(self, provider: str, destination: str) -> None:
+        """Refuse a real send the spend guard forbids (history is read off the calling thread)."""
+        past = self.store.snapshot()
+        if self.history is not None:
+            past = await asyncio.to_thread(self.history.recent_exchanges, 5000, provider)
+        problems = self.guard.problems(destination, [x for x in past if x.provider == provider])
+        if problems:
+            raise InputError("Spend guard: " + "; ".join(problems) + ".")
 
     async def _check_locally(self, request: OperationRequest, code: str, base: dict[str, Any]) -> OperationResult:
         """Check a code against the console's own record (providers that do not check codes themselves).

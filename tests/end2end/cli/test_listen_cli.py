@@ -167,3 +167,24 @@ def test_history_search_size_and_prune() -> None:
     assert kept[-1]["pruned"] == 0  # nothing is a day old; nothing is ever pruned unasked
     _, pruned, _ = cli("history", "--prune-older-than", "0")
     assert pruned[-1]["pruned"] == 1
+
+
+def test_spend_guard_flags_refuse_a_real_send_with_exit_2() -> None:
+    code, lines, _err = cli(
+        "send",
+        "zadarma",
+        "--channel",
+        "sms",
+        "--to",
+        "+442037691880",
+        "--env",
+        "live",
+        "--key",
+        "k",
+        "--secret",
+        "s",
+        "--allow-number",
+        "+48575555555",
+    )
+    assert code == 2
+    assert "allow-list" in lines[-1]["message"]

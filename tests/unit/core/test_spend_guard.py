@@ -1,0 +1,57 @@
+"""The spend guard for real sends: allow-list, per-number cooldown, daily cap; the simulator never counts."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from console.core.logstore import LogStore
+from console.core.models import Exchange, Outcome
+from console.core.service import ConsoleService, OperationRequest
+from console.core.spend_guard import SpendGuard
+
+
+def _sent(to: str, ago: float, env: str = "live") -> Exchange:
+    return Exchange(
+        f"x-{to}-{ago}",
+        0,
+        time.time() - ago,
+        "zadarma",
+        "send",
+        env,
+        "POST",
+        "u",
+        (),
+        "",
+        Outcome.OK,
+        status=200,
+        fields=(("to", to),),
+    )
+
+
+def test_rules_each_off_by_default() -> None:
+    assert not SpendGuard().active
+    assert SpendGuard().problems("+48575555555", [_sent("+48575555555", 1)]) == []
+
+
+def test_allow_list_cooldown_and_cap() -> None:
+    guard = SpendGuard(allow=("+48575555555",), cooldown_s=60, daily_cap=2)
+    assert "not on the allow-list" in guard.problems("+442037691880", [])[0]
+    assert "cooldown is 60 s" in guard.problems("+48 575 555 555", [_sent("+48575555555", 10)])[0]
+    assert guard.problems("+48575555555", [_sent("+48575555555", 120)]) == []
+    capped = guard.problems("+48575555555", [_sent("+48575555555", 300), _sent("+48575555556", 200)])
+    assert "daily cap is 2" in capped[0]
+    assert guard.problems("+48575555555", [_sent("+48575555555", 5, env="simulator")]) == []
+
+
+async def test_a_guarded_real_send_is_refused_before_anything_is_sent() -> None:
+    sent: list[httpx.Request] = []
+    client = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: (sent.append(r), httpx.Response(200))[1]))
+    environ = {"ZADARMA_KEY": "k", "ZADARMA_SECRET": "s"}
+    service = ConsoleService(client, LogStore(), None, None, environ=environ, guard=SpendGuard(allow=("+48575555555",)))
+    result = await service.run(OperationRequest("zadarma", "send", "sms", {"to": "+442037691880"}, env="live"))
+    await client.aclose()
+    assert result.exchange.outcome is Outcome.REFUSED
+    assert "Spend guard" in result.exchange.message
+    assert sent == []
