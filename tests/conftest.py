@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,15 +29,41 @@ _SCRUB = (
 
 
 @pytest.fixture(autouse=True)
+def _no_real_keyring() -> Iterator[None]:
+    """Tests never touch the developer's keyring: no backend (the encrypted-file path) unless a test sets one."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own OTP_CONSOLE_HOME and working directory, and no provider credentials."""
     home = tmp_path / "home"
     monkeypatch.setenv("OTP_CONSOLE_HOME", str(home))
     for name in list(os.environ):
+        if name.startswith("OTP_CONSOLE_") and name != "OTP_CONSOLE_HOME":
+            monkeypatch.delenv(name, raising=False)
         if name in _SCRUB or name.split("_", 1)[0] in {"ZADARMA", "SSMS", "YCLOUD", "META", "VBEE", "HCP"}:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return home
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync event loop over the QApplication, for tests that await the GUI's coroutines."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
 
 
 _after_gui = [False]

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_NETWORK, EXIT_OK, emit, exchange_line, result_line
+from console.cli.pairs import key_values
 from console.cli.parser import build_parser
 from console.core import paths
+from console.core.errors import InputError
 from console.core.history import History
 from console.core.http import make_client
 from console.core.logstore import LogStore
+from console.core.profiles import ProfileBook, open_profiles
 from console.core.service import ConsoleService, OperationRequest
 from console.core.spend_guard import SpendGuard
 from console.providers import get_provider
@@ -29,12 +32,7 @@ _KIND_OF_COMMAND = {"send": OperationKind.SEND, "check": OperationKind.CHECK, "b
 
 def _split_fields(args: argparse.Namespace) -> dict[str, str]:
     fields = {k[2:]: v for k, v in vars(args).items() if k.startswith("f_") and v is not None}
-    for item in args.field:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise ValueError(f"--field takes K=V, got {item!r}")
-        fields[key.strip()] = value
-    return fields
+    return fields | key_values(args.field, "--field")
 
 
 def _operation_id(args: argparse.Namespace) -> str:
@@ -48,11 +46,23 @@ def _operation_id(args: argparse.Namespace) -> str:
     raise ValueError(f"{spec.label} has no {args.command} call")
 
 
+async def _profile_and_target(args: argparse.Namespace) -> tuple[ProfileBook | None, str, str | None]:
+    """The profile book (only when --profile is given: opening it may block) and where to send."""
+    from console.core.profiles import choose_target
+
+    if not args.profile:
+        return (None, *choose_target(None, args.env, args.base_url))
+    book = await asyncio.to_thread(open_profiles)
+    profile = await asyncio.to_thread(book.get, args.profile, args.provider)
+    return (book, *choose_target(profile, args.env, args.base_url))
+
+
 async def _one_shot(args: argparse.Namespace) -> int:
     try:
         operation = _operation_id(args)
         fields = _split_fields(args)
-    except ValueError as exc:
+        profiles, env, base_url = await _profile_and_target(args)
+    except (ValueError, InputError) as exc:
         emit({"provider": args.provider, "ok": False, "outcome": "refused", "message": str(exc)})
         return EXIT_BAD_INPUT
     request = OperationRequest(
@@ -61,8 +71,9 @@ async def _one_shot(args: argparse.Namespace) -> int:
         channel=getattr(args, "channel", None),
         fields=fields,
         credentials={k[2:]: v for k, v in vars(args).items() if k.startswith("c_") and v},
-        env=args.env,
-        base_url=args.base_url,
+        env=env,
+        base_url=base_url,
+        profile=args.profile,
         verification_id=getattr(args, "verification", None),
         code_length=getattr(args, "code_length", None),
         code_ttl_s=getattr(args, "code_ttl", None),
@@ -72,7 +83,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
         history = History(paths.history_path())
         stack.callback(history.close)
         simulator_url = None
-        if args.env == "simulator" and not args.base_url:
+        if env == "simulator" and not base_url:
             from console.simulators.base import Fault
             from console.simulators.host import SimulatorHost
 
@@ -93,6 +104,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
             simulator_url,
             dotenv_path=Path(args.dotenv) if args.dotenv else None,
             guard=guard,
+            profiles=profiles,
         )
         result = await service.run(request)
     emit(result_line(result))
@@ -224,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         from console.cli.export_cmd import run_export
 
         return run_export(args)
+    if args.command == "profile":
+        from console.cli.profile_cmd import run_profile
+
+        return run_profile(args)
     if args.command == "listen":
         from console.cli.listen import run_listen
 

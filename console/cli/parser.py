@@ -8,6 +8,7 @@ from console import __version__
 from console.cli.debug_cmd import add_debug_parser
 from console.cli.export_cmd import add_export_parser
 from console.cli.listen import add_listen_parser
+from console.cli.profile_cmd import add_profile_parser
 from console.core.credentials import env_var_for
 from console.providers import all_providers
 from console.providers.spec import FieldSpec, OperationKind, ProviderSpec
@@ -37,14 +38,20 @@ def _field_help(fld: FieldSpec, where: str = "") -> str:
 
 
 def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
-    envs = [env.id for env in spec.all_environments()]
+    envs = [env.id for env in spec.all_environments()] + ["custom"]
     p.add_argument(
         "--env",
         choices=envs,
-        default="simulator",
-        help="where to send: the built-in simulator (default) or the provider's own API",
+        help="where to send: the built-in simulator (default), the provider's own API (the consent to real sends),"
+        " or custom (--base-url)",
     )
     p.add_argument("--base-url", help="replace the provider's documented base URL (version prefix included)")
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a saved profile's credentials (below flags, environment variables and .env); "
+        "outside the simulator, --env must name the profile's environment",
+    )
     p.add_argument(
         "--field",
         action="append",
@@ -58,7 +65,7 @@ def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
         choices=["none", "delay", "html500", "malformed_json", "drop", "timeout", "rate_limit"],
         help="simulator only: make it misbehave for this request",
     )
-    creds = p.add_argument_group("credentials (flags, then environment variables, then .env)")
+    creds = p.add_argument_group("credentials (flags, then environment variables, then .env, then --profile)")
     for fld in spec.credentials:
         creds.add_argument(
             *_flag(fld.name),
@@ -196,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_listen_parser(sub)
     add_export_parser(sub, list(providers))
     add_debug_parser(sub)
+    add_profile_parser(sub, providers)
 
     hist = sub.add_parser("history", help="print stored exchanges (oldest first) as JSON lines")
     hist.add_argument("--limit", type=int, default=50)

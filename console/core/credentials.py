@@ -1,4 +1,8 @@
-"""Where credentials come from: flags, then environment variables, then ``.env``; demo ones for the simulator."""
+"""Where credentials come from: flags, then environment variables, then ``.env``, then the selected profile.
+
+In the simulator environment, environment variables and ``.env`` are not read (a live key never goes to the
+simulator): a flag, then the profile, then the simulator's demo credentials.
+"""
 
 from __future__ import annotations
 
@@ -30,27 +34,34 @@ def resolve_credentials(
     given: Mapping[str, str],
     environ: Mapping[str, str] | None = None,
     dotenv_path: Path | None = None,
+    profile: Mapping[str, str] | None = None,
+    profile_name: str = "",
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Pick each credential from the first source that has it.
 
     Returns:
         (values, sources): the credentials, and for each the place it came from
-        (``flag``, ``$NAME``, ``.env``, ``simulator demo``).
+        (``flag``, ``$NAME``, ``.env``, ``profile NAME``, ``simulator demo``).
     """
-    environ = os.environ if environ is None else environ
-    dotenv = {} if env_id == "simulator" else read_dotenv(dotenv_path)
+    simulator = env_id == "simulator"
+    environ = {} if simulator else os.environ if environ is None else environ
+    dotenv = {} if simulator else read_dotenv(dotenv_path)
+    profile = profile or {}
+    from_profile = f"profile {profile_name}".strip()
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     for fld in spec.credentials:
         var = env_var_for(spec, fld)
         if given.get(fld.name):
             values[fld.name], sources[fld.name] = given[fld.name], "flag"
-        elif env_id == "simulator" and fld.name in spec.simulator_credentials:
-            values[fld.name], sources[fld.name] = spec.simulator_credentials[fld.name], "simulator demo"
         elif environ.get(var):
             values[fld.name], sources[fld.name] = environ[var], f"${var}"
         elif dotenv.get(var):
             values[fld.name], sources[fld.name] = dotenv[var], ".env"
+        elif profile.get(fld.name):
+            values[fld.name], sources[fld.name] = profile[fld.name], from_profile
+        elif simulator and fld.name in spec.simulator_credentials:
+            values[fld.name], sources[fld.name] = spec.simulator_credentials[fld.name], "simulator demo"
     return values, sources
 
 

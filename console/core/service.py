@@ -22,8 +22,9 @@ from console.core.local_verifier import DEFAULT_MAX_ATTEMPTS, check_code, checks
 from console.core.local_verifier import MEANINGS as LOCAL_MEANINGS
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
+from console.core.profiles import ProfileBook
 from console.core.redact import redact_headers, redact_text
-from console.core.spend_guard import SpendGuard
+from console.core.spend_guard import SpendGuard, SpendReport
 from console.core.validation import validate_fields
 from console.core.verifications import VerificationBook
 from console.providers import get_provider
@@ -47,6 +48,7 @@ class OperationRequest:
     code_length: int | None = None  # console-generated codes: digits (4-8), window and wrong tries allowed
     code_ttl_s: float | None = None
     max_attempts: int | None = None
+    profile: str | None = None  # a saved profile's credentials, below flags, environment variables and .env
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ class ConsoleService:
         settings: http.HttpSettings | None = None,
         book: VerificationBook | None = None,
         guard: SpendGuard | None = None,
+        profiles: ProfileBook | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -86,6 +89,7 @@ class ConsoleService:
         self.settings = settings or http.HttpSettings()
         self.book = book if book is not None else VerificationBook(history)
         self.guard = guard or SpendGuard()
+        self.profiles = profiles
 
     # -------------------------------------------------------------------------------------- verifications
     def on_verification(self, listener: VerificationListener) -> None:
@@ -136,7 +140,10 @@ class ConsoleService:
             values = validate_fields(spec, op.id, channel or None, fields)
             if op.method == LOCAL:
                 return await self._check_locally(request, values.get("code", ""), base)
-            creds, sources = resolve_credentials(spec, request.env, request.credentials, self.environ, self.dotenv_path)
+            saved = await self._profile_credentials(request.profile, spec.id)
+            creds, sources = resolve_credentials(
+                spec, request.env, request.credentials, self.environ, self.dotenv_path, saved, request.profile or ""
+            )
             require_credentials(spec, creds)
             call = Call(
                 spec.id,
@@ -196,14 +203,30 @@ class ConsoleService:
             return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
         return None
 
-    async def _check_spend(self, provider: str, destination: str) -> None:
-        """Refuse a real send the spend guard forbids (history is read off the calling thread)."""
+    async def _profile_credentials(self, name: str | None, provider: str) -> dict[str, str]:
+        """A saved profile's credentials, read off the calling thread (keyring and scrypt block).
+
+        Raises:
+            InputError: no profile book, an unknown or foreign profile, or locked secrets.
+        """
+        if not name:
+            return {}
+        if self.profiles is None:
+            raise InputError(f"Profile {name!r} cannot be read: no profiles are loaded.", field="profile")
+        return await asyncio.to_thread(self.profiles.credentials, name, provider)
+
+    async def spend_report(self, provider: str, destination: str, guard: SpendGuard | None = None) -> SpendReport:
+        """The spend guard's numbers for a real send (history read off the calling thread)."""
         past = self.store.snapshot()
         if self.history is not None:
             past = await asyncio.to_thread(self.history.recent_exchanges, 5000, provider)
-        problems = self.guard.problems(destination, [x for x in past if x.provider == provider])
-        if problems:
-            raise InputError("Spend guard: " + "; ".join(problems) + ".")
+        return (guard or self.guard).report(destination, [x for x in past if x.provider == provider])
+
+    async def _check_spend(self, provider: str, destination: str) -> None:
+        """Refuse a real send the spend guard forbids."""
+        report = await self.spend_report(provider, destination)
+        if report.problems:
+            raise InputError("Spend guard: " + "; ".join(report.problems) + ".")
 
     async def _check_locally(self, request: OperationRequest, code: str, base: dict[str, Any]) -> OperationResult:
         """Check a code against the console's own record (providers that do not check codes themselves).

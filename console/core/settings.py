@@ -32,6 +32,11 @@ class Settings:
     listener_port: int = 0  # 0: any free port (shown in the listener strip)
     listener_public_url: str = ""
     listener_forward_to: str = ""
+    # spend guard for real sends from the GUI: it warns (or, with spend_refuse, refuses like the CLI)
+    spend_allow: list[str] = field(default_factory=list)
+    spend_cooldown_s: float = 60.0
+    spend_daily_cap: int = 20
+    spend_refuse: bool = False
 
 
 def _read_json(path: Path) -> dict[str, Any]:

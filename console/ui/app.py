@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from console.listener.server import WebhookListener
     from console.simulators.base import Delivery
     from console.simulators.host import SimulatorHost
+    from console.ui.profiles_ui import ProfileController
 
 _HEAVY = (
     "httpx",
@@ -80,6 +81,7 @@ class ConsoleApp:
         self.listener: WebhookListener | None = None
         self.replay_dialog: QDialog | None = None
         self.settings: Settings | None = None
+        self.profiles: ProfileController | None = None
         self._closed = asyncio.Event()
         self.window.closing.connect(self._closed.set)
 
@@ -150,6 +152,26 @@ class ConsoleApp:
         where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
         self.window.attach(self.service, forms, f"{sim_text} · {where}")
         self._offer_urls()
+        from console.core.spend_guard import SpendGuard
+        from console.ui.profiles_ui import ProfileController
+
+        self.window.set_spend_guard(
+            SpendGuard(tuple(settings.spend_allow), settings.spend_cooldown_s, settings.spend_daily_cap),
+            settings.spend_refuse,
+        )
+        self.window.spend_changed.connect(
+            lambda rules, refuse: self._remember(
+                spend_allow=list(rules.allow),
+                spend_cooldown_s=rules.cooldown_s,
+                spend_daily_cap=rules.daily_cap,
+                spend_refuse=refuse,
+            )
+        )
+        self.profiles = ProfileController(self.window)
+        self.profiles.message.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
+        self.window.profiles = self.profiles
+        await self.profiles.load(forms)
+        self.service.profiles = self.profiles.book
         if self.host:
             for message in await asyncio.to_thread(self.host.phone_messages):
                 self.window.phone.add_message(message)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME, __version__
 from console.core.logstore import LogStore
+from console.core.spend_guard import SpendGuard, SpendReport
 from console.ui import theme
 from console.ui.bridge import CoreBridge
 from console.ui.excepthook import spawn
@@ -29,8 +30,10 @@ from console.ui.phone_view import PhoneView
 if TYPE_CHECKING:
     from console.core.service import ConsoleService, OperationRequest, OperationResult
     from console.ui.detail_view import DetailView
+    from console.ui.history_dialog import HistoryDialog
     from console.ui.listener_panel import ListenerPanel
     from console.ui.log_view import LogView
+    from console.ui.profiles_ui import ProfileController
     from console.ui.provider_form import ProviderForm
     from console.ui.timeline_view import TimelineView
 
@@ -41,10 +44,12 @@ class MainWindow(QMainWindow):
     Signals:
         closing(): the user closed the window; the app then shuts the core down.
         result_shown(object): an OperationResult was shown in its form (tests and the self-test wait on it).
+        spend_changed(object, bool): the user changed the spend guard (rules, refuse) in its dialog.
     """
 
     closing = Signal()
     result_shown = Signal(object)
+    spend_changed = Signal(object, bool)
 
     def __init__(self, store: LogStore, bridge: CoreBridge, *, panes_now: bool = True) -> None:
         """Build the window; with ``panes_now=False`` the log and detail panes wait for :meth:`build_panes`."""
@@ -56,6 +61,10 @@ class MainWindow(QMainWindow):
         self.service: ConsoleService | None = None
         self.forms: dict[str, ProviderForm] = {}
         self._live_consent = False
+        self.profiles: ProfileController | None = None
+        self.spend_rules = SpendGuard((), 60.0, 20)
+        self.spend_refuse = False
+        self.history_dialog: HistoryDialog | None = None
 
         self.provider_list = QListWidget()
         self.provider_list.setObjectName("provider_list")
@@ -148,6 +157,9 @@ class MainWindow(QMainWindow):
         self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
         menu = self.menuBar().addMenu("&File")
+        history = menu.addAction("Search history…", self.open_history)
+        history.setShortcut(QKeySequence("Ctrl+H"))
+        menu.addSeparator()
         menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
         menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
         menu.addAction("Export this verification's evidence…", lambda: self._ask_export("evidence"))
@@ -158,6 +170,7 @@ class MainWindow(QMainWindow):
         self.mask_action.toggled.connect(self.set_privacy)
         tools = self.menuBar().addMenu("&Tools")
         tools.addAction("Debug signatures and tokens…", self.open_debugger)
+        tools.addAction("Spend guard for real sends…", self.open_spend_guard)
         self._panes_built = True
 
     def reopen(self, exchange: Any) -> None:
@@ -167,17 +180,82 @@ class MainWindow(QMainWindow):
             self.select_provider(exchange.provider)
             self.statusBar().showMessage(f"Reopened {exchange.id} in the {form.spec.label} form.", 8000)
 
-    def ask_live_consent(self, provider: str, target: str) -> bool:
-        """Once per run, before the first request that leaves the simulator: real messages cost money."""
+    def ask_live_consent(self, provider: str, target: str, numbers: list[str], problems: list[str]) -> bool:
+        """Before the first request that leaves the simulator, and before a real send the spend guard flags.
+
+        ``numbers``: the spend guard's figures; ``problems``: the rules this send would break.
+        """
         from PySide6.QtWidgets import QMessageBox
 
-        answer = QMessageBox.question(
-            self,
-            "Send to the real provider?",
-            f"This request goes to {provider} at {target}, not to the simulator: real SMS, calls and messages "
-            "are billed and reach real people.\n\nSend requests outside the simulator for the rest of this run?",
-        )
+        figures = "\n".join(f"• {line}" for line in numbers)
+        if problems:
+            title = "Spend guard: send anyway?"
+            text = "This real send breaks the spend guard:\n" + "\n".join(f"✗ {p}" for p in problems)
+            text += f"\n\n{figures}\n\nSend to {provider} at {target} anyway?"
+        else:
+            title = "Send to the real provider?"
+            text = (
+                f"This request goes to {provider} at {target}, not to the simulator: real SMS, calls and messages "
+                "are billed and reach real people."
+            )
+            if figures:
+                text += f"\n\n{figures}"
+            text += "\n\nSend requests outside the simulator for the rest of this run?"
+        answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def open_spend_guard(self) -> None:
+        """Edit the spend guard; the app applies and saves it."""
+        from console.ui.spend_dialog import SpendDialog
+
+        dialog = SpendDialog(self.spend_rules, self.spend_refuse, self)
+        self.spend_dialog = dialog
+        dialog.accepted.connect(lambda: self.set_spend_guard(dialog.rules(), dialog.refuse, announce=True))
+        dialog.open()
+
+    def set_spend_guard(self, rules: SpendGuard, refuse: bool, announce: bool = False) -> None:
+        """Use these rules: the service refuses (``refuse``) or the window warns before a flagged send."""
+        self.spend_rules, self.spend_refuse = rules, refuse
+        if self.service is not None:
+            self.service.guard = rules if refuse else SpendGuard()
+        if announce:
+            self.spend_changed.emit(rules, refuse)
+        form = self.current_form()
+        if form is not None:
+            spawn(self._show_spend(form))
+
+    async def _spend_report(self, provider: str, destination: str) -> SpendReport | None:
+        if self.service is None:
+            return None
+        return await self.service.spend_report(provider, destination, self.spend_rules)
+
+    async def _show_spend(self, form: ProviderForm) -> None:
+        """Today's real sends and the rules, under Send, whenever the form is outside the simulator."""
+        if form.env_id == "simulator":
+            form.set_spend_text("")
+            return
+        report = await self._spend_report(form.spec.id, "")
+        if report is not None:
+            form.set_spend_text(f"Spend guard · {report.summary()}" + (" · refuses" if self.spend_refuse else ""))
+
+    def open_history(self) -> None:
+        """Search the history on disk (every restart's), see its size, prune it; reopen or show a past row."""
+        if self.service is None or self.service.history is None:
+            self.statusBar().showMessage("History is still loading.", 5000)
+            return
+        from console.ui.history_dialog import HistoryDialog
+
+        if self.history_dialog is None:
+            self.history_dialog = HistoryDialog(self.service.history, list(self.forms), self)
+            self.history_dialog.show_requested.connect(self.show_past_exchange)
+            self.history_dialog.reopen_requested.connect(self.reopen)
+        self.history_dialog.show()
+        self.history_dialog.raise_()
+
+    def show_past_exchange(self, exchange: Any) -> None:
+        """A row from history: selected in the log when it is there, else shown in the detail pane."""
+        if not self.log.select_exchange(exchange.id):
+            self._on_exchange_selected(exchange)
 
     def set_privacy(self, on: bool) -> None:
         """Screen-sharing mode: phone numbers and codes masked in the log, detail, phone and timeline."""
@@ -278,6 +356,7 @@ class MainWindow(QMainWindow):
             form.submitted.connect(self._submit)
             form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
             form.window_closed.connect(self._on_window_closed)
+            form.env_changed.connect(lambda _env, f=form: spawn(self._show_spend(f)))
         self.sim_status.setText(simulator_text)
         if forms:
             self.provider_list.setCurrentRow(0)
@@ -330,20 +409,45 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------------ actions
     def _submit(self, request: OperationRequest) -> None:
-        """Ask once before the first request outside the simulator, then run it.
-
-        A plain slot, so the modal question runs outside any asyncio task.
-        """
-        form = self.forms[request.provider]
-        if request.env != "simulator" and not self._live_consent:
-            if not self.ask_live_consent(form.spec.label, form.target.toolTip()):
-                form.status.setText("Not sent: sending to the real provider was not confirmed.")
-                return
-            self._live_consent = True  # asked once per run, as promised
         spawn(self._on_submitted(request))
+
+    async def _confirm_real_send(self, form: ProviderForm, request: OperationRequest) -> bool:
+        """Ask before the first request outside the simulator (once per run) and before a flagged real send.
+
+        The modal question runs outside the task (qasync.asyncWrap), with the spend guard's figures in it.
+        """
+        import qasync
+
+        from console.providers.spec import OperationKind
+
+        if request.env == "simulator":
+            return True
+        numbers: list[str] = []
+        problems: list[str] = []
+        if form.spec.operation(request.operation).kind is OperationKind.SEND:
+            destination = request.fields.get("to") or request.fields.get("dest") or ""
+            report = await self._spend_report(request.provider, destination)
+            if report is not None:
+                numbers, problems = report.lines(), list(report.problems)
+        if self._live_consent and (not problems or self.spend_refuse):
+            return True  # refusing is the service's job then: it records the refused row
+        label, target = form.spec.label, form.target.toolTip()
+        if not await qasync.asyncWrap(lambda: self.ask_live_consent(label, target, numbers, problems)):
+            form.status.setText(
+                "Not sent: the spend guard's warning was not overridden."
+                if problems
+                else "Not sent: sending to the real provider was not confirmed."
+            )
+            return False
+        self._live_consent = True  # asked once per run, as promised (a flagged send asks again)
+        return True
 
     async def _on_submitted(self, request: OperationRequest) -> None:
         form = self.forms[request.provider]
+        if not await self._confirm_real_send(form, request):
+            return
+        if request.profile and self.profiles is not None:
+            await self.profiles.ensure_unlocked()  # still locked: the service records a clear refused row
         result = await self._run(form, request)
         if result is not None:
             if "choices" in result.data:
@@ -353,6 +457,8 @@ class MainWindow(QMainWindow):
                 form.scenario_used()  # the simulator answered with the chosen error case, once
             self.log.select_exchange(result.exchange.id)
             self.result_shown.emit(result)
+            if result.exchange.env != "simulator":
+                await self._show_spend(form)
 
     async def _on_lookup(self, form: ProviderForm, op_id: str) -> None:
         request = form.build_request()

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,11 +20,13 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.core.models import Exchange, Verification
+from console.core.profiles import Profile
 from console.core.service import OperationRequest, OperationResult
 from console.providers.spec import OperationKind, ProviderSpec
 from console.ui import theme
@@ -64,12 +68,20 @@ class ProviderForm(QWidget):
         lookup_requested(str): an operation id whose result should fill choice lists (e.g. "sounds").
         window_closed(str): the prompted verification's window has passed (the app marks it expired).
         scenario_chosen(str): the simulator error case to answer the next request with ("none": normal).
+        profile_save_requested(str): save the environment and typed credentials as this profile.
+        profile_import_requested(str, str): a profile name and a ``.env`` path to import credentials from.
+        profile_delete_requested(str): forget this profile and its secrets.
+        env_changed(str): the environment chosen (the window then shows the spend guard's numbers).
     """
 
     submitted = Signal(object)
     lookup_requested = Signal(str)
     window_closed = Signal(str)
     scenario_chosen = Signal(str)
+    profile_save_requested = Signal(str)
+    profile_import_requested = Signal(str, str)
+    profile_delete_requested = Signal(str)
+    env_changed = Signal(str)
 
     def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
         super().__init__()
@@ -77,6 +89,7 @@ class ProviderForm(QWidget):
         self.simulator_url = simulator_url
         self.credential_hints = dict(credential_hints)
         self.pages: dict[tuple[str, str], _Page] = {}
+        self.profiles: dict[str, Profile] = {}
         self._busy = False
         self._build()
         self._on_env_changed()
@@ -90,6 +103,26 @@ class ProviderForm(QWidget):
         )
         title.setWordWrap(True)
         root.addWidget(title)
+
+        profile_row = QHBoxLayout()
+        self.profile_combo = theme.compact_combo(QComboBox(), 20)
+        self.profile_combo.setObjectName("profile_combo")
+        self.profile_combo.addItem("No profile: typed, $VARS or .env", "")
+        self.profile_save = QPushButton("Save as…")
+        self.profile_save.setToolTip("Keep this environment and the credentials typed below under a name")
+        self.profile_save.clicked.connect(self._ask_save_profile)
+        self.profile_more = QToolButton()
+        self.profile_more.setText("⋯")
+        self.profile_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.profile_more.addAction("Import a .env file into a profile…", self._ask_import_profile)
+        self.delete_profile_action = self.profile_more.addAction("Delete this profile…", self._ask_delete_profile)
+        self.delete_profile_action.setEnabled(False)
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        profile_row.addWidget(QLabel("Profile"))
+        profile_row.addWidget(self.profile_combo, 1)
+        profile_row.addWidget(self.profile_save)
+        profile_row.addWidget(self.profile_more)
+        root.addLayout(profile_row)
 
         env_row = QHBoxLayout()
         self.env_combo = theme.compact_combo(QComboBox())
@@ -191,6 +224,9 @@ class ProviderForm(QWidget):
         root.addWidget(self.code_row)
 
         action = QHBoxLayout()
+        self.profile_badge = QLabel()
+        self.profile_badge.setObjectName("profile_badge")
+        self.profile_badge.setStyleSheet("font-weight: bold;")
         self.env_badge = QLabel()
         self.env_badge.setObjectName("env_badge")
         self.target = QLabel()
@@ -203,10 +239,17 @@ class ProviderForm(QWidget):
         self.action_button.setToolTip("Ctrl+Enter")
         self.action_button.setDefault(True)
         self.action_button.clicked.connect(self.send)
+        action.addWidget(self.profile_badge)
         action.addWidget(self.env_badge)
         action.addWidget(self.target, 1)
         action.addWidget(self.action_button)
         root.addLayout(action)
+        self.spend_label = QLabel()
+        self.spend_label.setObjectName("spend_label")
+        self.spend_label.setWordWrap(True)
+        self.spend_label.setStyleSheet(f"color: {theme.MUTED}")
+        self.spend_label.hide()
+        root.addWidget(self.spend_label)
         self.status = QLabel()
         self.status.setObjectName("form_status")
         self.status.setWordWrap(True)
@@ -245,6 +288,10 @@ class ProviderForm(QWidget):
     def env_id(self) -> str:
         return str(self.env_combo.currentData())
 
+    @property
+    def profile_name(self) -> str:
+        return str(self.profile_combo.currentData() or "")
+
     def current_page(self) -> _Page:
         return self.pages[(self.operation_id, self.channel_id)]
 
@@ -281,6 +328,22 @@ class ProviderForm(QWidget):
             target = self.simulator_url if is_sim else environment.base_url
         self.target.setText(f"→ {target}")
         self.target.setToolTip(target)
+        name = self.profile_name
+        profile = self.profiles.get(name)
+        elsewhere = profile is not None and (profile.env, profile.base_url) != (env, self.base_url.text().strip())
+        if profile is not None and profile.env != CUSTOM_ENV:
+            elsewhere = profile.env != env
+        self.profile_badge.setText(
+            f"Profile: {name}" + (f" (made for {profile.where})" if elsewhere and profile else "")
+            if name
+            else "No profile"
+        )
+        self.profile_badge.setStyleSheet(
+            f"font-weight: bold; color: {theme.CUSTOM_AMBER if elsewhere else 'palette(text)'};"
+        )
+        self.profile_badge.setToolTip(
+            "Credentials: typed fields, then $VARS, then .env, then this profile" if name else "Pick or save one above"
+        )
         live = env != "simulator"
         self.action_button.setStyleSheet(
             f"QPushButton {{ background: {theme.LIVE_RED}; color: white; font-weight: bold; padding: 4px 14px; }}"
@@ -290,11 +353,88 @@ class ProviderForm(QWidget):
         for name, widget in self.credentials.items():
             if widget.line is not None:
                 widget.line.setPlaceholderText(self._credential_placeholder(name, env))
+        if hasattr(self, "spend_label"):
+            self.spend_label.setVisible(live and bool(self.spend_label.text()))
+            self.env_changed.emit(env)
+
+    def set_spend_text(self, text: str) -> None:
+        """The spend guard's numbers for real sends, shown under Send outside the simulator."""
+        self.spend_label.setText(text)
+        self.spend_label.setVisible(bool(text) and self.env_id != "simulator")
 
     def _credential_placeholder(self, name: str, env: str) -> str:
-        if env == "simulator" and name in self.spec.simulator_credentials:
-            return f"simulator demo credential ({self.spec.simulator_credentials[name]})"
-        return self.credential_hints.get(name, "not set")
+        hint = self.credential_hints.get(name, "not set")
+        profile = self.profiles.get(self.profile_name)
+        in_profile = profile is not None and name in profile.credentials
+        if env == "simulator":
+            if in_profile:
+                return f"from profile {self.profile_name}"
+            if name in self.spec.simulator_credentials:
+                return f"simulator demo credential ({self.spec.simulator_credentials[name]})"
+        if in_profile:
+            return f"{hint} (over the profile)" if hint.startswith("from ") else f"from profile {self.profile_name}"
+        return hint
+
+    # ------------------------------------------------------------------------------------------ profiles
+    def set_profiles(self, profiles: list[Profile], store: str) -> None:
+        """Offer this provider's saved profiles, keeping the chosen one when it still exists."""
+        current = self.profile_name
+        self.profiles = {p.name: p for p in profiles if p.provider == self.spec.id}
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        self.profile_combo.addItem("No profile: typed, $VARS or .env", "")
+        for profile in self.profiles.values():
+            self.profile_combo.addItem(f"{profile.name} ({profile.where})", profile.name)
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
+        self.profile_combo.blockSignals(False)
+        self.profile_combo.setToolTip(f"Secrets kept in the {store}")
+        self._on_profile_changed()
+
+    def select_profile(self, name: str) -> None:
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(name)))
+
+    def typed_credentials(self) -> dict[str, str]:
+        return {name: w.get() for name, w in self.credentials.items() if w.get()}
+
+    def _on_profile_changed(self) -> None:
+        """A profile brings its environment; its credentials are read (off-thread) only when sending."""
+        profile = self.profiles.get(self.profile_name)
+        self.delete_profile_action.setEnabled(profile is not None)
+        if profile is not None:
+            self.set_env(profile.env, profile.base_url)
+        else:
+            self._on_env_changed()
+
+    def _ask_save_profile(self) -> None:
+        default = self.profile_name or f"{self.spec.label} {self.env_id}"
+        name, ok = QInputDialog.getText(
+            self,
+            "Save as profile",
+            f"Profile name (the environment and the {len(self.typed_credentials())} credentials typed are kept;\n"
+            "the secrets go to the keyring or the encrypted file, never to settings):",
+            text=default,
+        )
+        if ok and name.strip():
+            self.profile_save_requested.emit(name.strip())
+
+    def _ask_import_profile(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import credentials from a .env file", ".env")
+        if not path:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Import into profile", "Profile to create or update:", text=self.profile_name or self.spec.label
+        )
+        if ok and name.strip():
+            self.profile_import_requested.emit(name.strip(), path)
+
+    def _ask_delete_profile(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        name = self.profile_name
+        if name and QMessageBox.question(self, "Delete profile?", f"Delete {name!r} and its secrets?") == (
+            QMessageBox.StandardButton.Yes
+        ):
+            self.profile_delete_requested.emit(name)
 
     def _on_reveal(self, on: bool) -> None:
         for widget in self.credentials.values():
@@ -390,7 +530,8 @@ class ProviderForm(QWidget):
             operation=self.operation_id,
             channel=self.channel_id or None,
             fields={name: w.get() for name, w in page.fields.items()},
-            credentials={name: w.get() for name, w in self.credentials.items() if w.get()},
+            credentials=self.typed_credentials(),
+            profile=self.profile_name or None,
             env="custom" if env == CUSTOM_ENV else env,
             base_url=self.base_url.text().strip() if env == CUSTOM_ENV else None,
             code_length=self.code_length.value() if self.spec.console_code else None,

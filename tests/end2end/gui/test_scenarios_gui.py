@@ -58,7 +58,7 @@ def test_live_is_confirmed_once_per_run(
     asked: list[str] = []
     answers = iter([False, True])
     monkeypatch.setattr(
-        console.window, "ask_live_consent", lambda provider, target: asked.append(target) or next(answers)
+        console.window, "ask_live_consent", lambda provider, target, *_: asked.append(target) or next(answers)
     )
     console.window.select_provider("zadarma")
     form = console.window.current_form()

@@ -1,0 +1,228 @@
+"""Named profiles ("Zadarma prod", "Zadarma staging"): a provider, its environment and its credentials.
+
+The list (names, providers, environments, base URLs) is a JSON file beside the settings and holds no secret;
+the credential values live in a :class:`~console.core.secret_store.SecretStore`. Blocking: call off the GUI
+thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.core import paths
+from console.core.credentials import env_var_for, read_dotenv
+from console.core.errors import InputError
+from console.core.secret_store import SecretStore
+from console.providers import get_provider
+
+CUSTOM_ENV = "custom"
+
+
+class ProfileError(InputError):
+    """A profile is unknown, belongs to another provider, or its definition is invalid."""
+
+
+@dataclass(slots=True)
+class Profile:
+    """One named set of environment and credentials for one provider (no secret values here)."""
+
+    name: str
+    provider: str
+    env: str = "simulator"
+    base_url: str = ""
+    credentials: list[str] = field(default_factory=list)  # names of the credentials kept in the secret store
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @property
+    def where(self) -> str:
+        """The environment in words: ``live``, ``custom https://…``."""
+        return f"{self.env} {self.base_url}" if self.env == CUSTOM_ENV else self.env
+
+
+def profiles_path() -> Path:
+    return paths.config_dir() / "profiles.json"
+
+
+def _secret_name(profile: str, credential: str) -> str:
+    return f"profile/{profile}/{credential}"
+
+
+def values_from_environment(
+    provider: str, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> dict[str, str]:
+    """A provider's credentials from ``HCP_KEY``-style names: environment variables first, then a ``.env`` file."""
+    spec = get_provider(provider).spec
+    environ = os.environ if environ is None else environ
+    dotenv = read_dotenv(dotenv_path)
+    found: dict[str, str] = {}
+    for fld in spec.credentials:
+        var = env_var_for(spec, fld)
+        value = environ.get(var) or dotenv.get(var)
+        if value:
+            found[fld.name] = value
+    return found
+
+
+class ProfileBook:
+    """The saved profiles and the secret store behind them (thread-safe)."""
+
+    def __init__(self, store: SecretStore, path: Path | None = None) -> None:
+        self.store = store
+        self.path = path or profiles_path()
+        self._lock = threading.Lock()
+
+    def _read(self) -> dict[str, Profile]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        found: dict[str, Profile] = {}
+        names = {f.name for f in dataclasses.fields(Profile)}
+        for item in data.get("profiles", []) if isinstance(data, dict) else []:
+            try:
+                profile = Profile(**{k: v for k, v in item.items() if k in names})
+            except TypeError:
+                continue
+            found[profile.name] = profile
+        return found
+
+    def _write(self, profiles: Mapping[str, Profile]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"version": 1, "profiles": [p.to_dict() for p in profiles.values()]}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+        os.replace(tmp, self.path)
+
+    def list(self, provider: str | None = None) -> list[Profile]:
+        """Profiles by name, of one provider or all."""
+        with self._lock:
+            found = self._read().values()
+        return sorted((p for p in found if provider in (None, p.provider)), key=lambda p: p.name.casefold())
+
+    def get(self, name: str, provider: str | None = None) -> Profile:
+        """The profile called ``name`` (and of ``provider``, when given).
+
+        Raises:
+            ProfileError: no such profile, or it belongs to another provider.
+        """
+        with self._lock:
+            profile = self._read().get(name)
+        if profile is None:
+            known = ", ".join(p.name for p in self.list(provider)) or "none saved"
+            raise ProfileError(f"No profile {name!r} (known: {known}).", field="profile")
+        if provider is not None and profile.provider != provider:
+            raise ProfileError(f"Profile {name!r} is for {profile.provider}, not {provider}.", field="profile")
+        return profile
+
+    def save(self, profile: Profile, credentials: Mapping[str, str], *, replace_credentials: bool = False) -> Profile:
+        """Create or update a profile; given credential values go to the secret store, the rest stay as they were.
+
+        Raises:
+            ProfileError: an empty name, an unknown provider or environment, or a custom one without a URL.
+            SecretStoreError: the store is locked or refused.
+        """
+        spec = get_provider(profile.provider).spec
+        name = profile.name.strip()
+        if not name or "/" in name:
+            raise ProfileError("A profile needs a name without '/'.", field="profile")
+        envs = [e.id for e in spec.all_environments()] + [CUSTOM_ENV]
+        if profile.env not in envs:
+            raise ProfileError(f"{spec.label} has no environment {profile.env!r} (one of {', '.join(envs)}).")
+        if profile.env == CUSTOM_ENV and not profile.base_url.startswith(("http://", "https://")):
+            raise ProfileError("A custom environment needs a base URL starting with http:// or https://.")
+        allowed = {f.name for f in spec.credentials}
+        unknown = sorted(set(credentials) - allowed)
+        if unknown:
+            raise ProfileError(f"{spec.label} has no credential {', '.join(unknown)} (one of {', '.join(allowed)}).")
+        with self._lock:
+            profiles = self._read()
+            old = profiles.get(name)
+            kept = set() if old is None or replace_credentials else set(old.credentials)
+            for cred, value in credentials.items():
+                if value:
+                    self.store.set(_secret_name(name, cred), value)
+                    kept.add(cred)
+            if old is not None and replace_credentials:
+                for cred in set(old.credentials) - kept:
+                    self.store.delete(_secret_name(name, cred))
+            saved = Profile(name, profile.provider, profile.env, profile.base_url.rstrip("/"), sorted(kept))
+            profiles[name] = saved
+            self._write(profiles)
+        return saved
+
+    def delete(self, name: str) -> None:
+        """Remove a profile and its secrets."""
+        with self._lock:
+            profiles = self._read()
+            profile = profiles.pop(name, None)
+            if profile is None:
+                raise ProfileError(f"No profile {name!r}.", field="profile")
+            for cred in profile.credentials:
+                self.store.delete(_secret_name(name, cred))
+            self._write(profiles)
+
+    def credentials(self, name: str, provider: str | None = None) -> dict[str, str]:
+        """The profile's credential values, read from the secret store.
+
+        Raises:
+            ProfileError: unknown profile or another provider's.
+            SecretStoreError: the store is locked or refused.
+        """
+        profile = self.get(name, provider)
+        values: dict[str, str] = {}
+        for cred in profile.credentials:
+            value = self.store.get(_secret_name(name, cred))
+            if value:
+                values[cred] = value
+        return values
+
+
+def choose_target(profile: Profile | None, env_flag: str | None, base_url_flag: str | None) -> tuple[str, str | None]:
+    """Where a headless command sends: ``(env, base_url)`` from ``--env``/``--base-url`` and the profile.
+
+    The command line never prompts, so ``--env`` is the consent: a profile outside the simulator is used only
+    when ``--env`` names its environment, and a different ``--env`` is refused rather than sending one
+    environment's credentials to another.
+
+    Raises:
+        ProfileError: the profile needs ``--env``, or ``--env`` contradicts it, or ``custom`` has no URL.
+    """
+    if profile is None:
+        env = env_flag or "simulator"
+        base_url = base_url_flag
+    elif env_flag is None and profile.env != "simulator":
+        raise ProfileError(
+            f"Profile {profile.name!r} sends to {profile.where}: add --env {profile.env} to confirm "
+            "(the command line never asks).",
+            field="env",
+        )
+    elif env_flag is not None and env_flag != profile.env:
+        raise ProfileError(
+            f"Profile {profile.name!r} is for {profile.env}, but --env says {env_flag}: its credentials are not "
+            f"sent to another environment.",
+            field="env",
+        )
+    else:
+        env = profile.env
+        base_url = base_url_flag or (profile.base_url if profile.env == CUSTOM_ENV else None)
+    if env == CUSTOM_ENV and not base_url:
+        raise ProfileError("--env custom needs --base-url (or a profile with a custom base URL).", field="base_url")
+    return env, base_url
+
+
+def open_profiles(environ: Mapping[str, str] | None = None) -> ProfileBook:
+    """The saved profiles over the keyring or the encrypted file (see :func:`secret_store.open_store`)."""
+    from console.core.secret_store import open_store
+
+    return ProfileBook(open_store(environ))

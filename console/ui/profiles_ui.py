@@ -1,0 +1,150 @@
+"""The GUI side of profiles: loads the book off the GUI thread, asks for the passphrase, saves and deletes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+
+from console.core.errors import InputError
+from console.core.profiles import Profile, ProfileBook, values_from_environment
+from console.core.secret_store import EncryptedFileStore, WrongPassphrase
+from console.ui.excepthook import spawn
+from console.ui.provider_form import CUSTOM_ENV, ProviderForm
+
+MAX_TRIES = 3
+
+
+class ProfileController(QObject):
+    """Keeps every form's profile list in step with the book; every book call runs off the GUI thread.
+
+    Signals:
+        message(str): a line for the status bar (saved, deleted, wrong passphrase…).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.book: ProfileBook | None = None
+        self.forms: dict[str, ProviderForm] = {}
+
+    @property
+    def store_text(self) -> str:
+        return self.book.store.description if self.book is not None else "no secret store"
+
+    async def load(self, forms: Mapping[str, ProviderForm]) -> None:
+        """Open the book (keyring detection and ``$OTP_CONSOLE_PASSPHRASE`` run on a worker) and wire the forms."""
+        from console.core.profiles import ProfileBook
+        from console.core.secret_store import open_store, secrets_file_path
+
+        self.forms = dict(forms)
+        try:
+            store = await asyncio.to_thread(open_store)
+        except WrongPassphrase as exc:  # the environment's passphrase is wrong: ask instead
+            self.message.emit(f"{exc} The console will ask for it.")
+            store = EncryptedFileStore(secrets_file_path())
+        self.book = ProfileBook(store)
+        for form in self.forms.values():
+            form.profile_save_requested.connect(lambda name, f=form: spawn(self.save_from_form(f, name)))
+            form.profile_import_requested.connect(lambda name, path, f=form: spawn(self.import_dotenv(f, name, path)))
+            form.profile_delete_requested.connect(lambda name: spawn(self.delete(name)))
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        """Re-read the list (no secret is read) and give each form its provider's profiles."""
+        if self.book is None:
+            return
+        profiles = await asyncio.to_thread(self.book.list)
+        for form in self.forms.values():
+            form.set_profiles(profiles, self.store_text)
+
+    # ------------------------------------------------------------------------------------------ unlocking
+    def ask_passphrase(self, creating: bool, problem: str) -> str | None:
+        """Ask for the passphrase of the encrypted secrets file (tests replace this)."""
+        what = (
+            "No keyring is available here, so secrets go to an encrypted file.\nChoose a passphrase for it:"
+            if creating
+            else "The secrets file is encrypted. Passphrase:"
+        )
+        text, ok = QInputDialog.getText(
+            self.parent_widget,
+            "Unlock secrets",
+            f"{problem}\n\n{what}" if problem else what,
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok and text else None
+
+    async def ensure_unlocked(self) -> bool:
+        """Ask for the passphrase until the file opens (or the user gives up); True when secrets can be read."""
+        if self.book is None:
+            return False
+        store = self.book.store
+        if not isinstance(store, EncryptedFileStore) or not store.locked:
+            return True
+        problem = ""
+        for _ in range(MAX_TRIES):
+            creating = not await asyncio.to_thread(lambda: store.exists)
+            passphrase = await qasync.asyncWrap(lambda c=creating, p=problem: self.ask_passphrase(c, p))
+            if passphrase is None:
+                self.message.emit("Secrets stay locked: profiles cannot be read or saved.")
+                return False
+            try:
+                await asyncio.to_thread(store.unlock, passphrase)
+            except InputError as exc:
+                problem = str(exc)
+                continue
+            self.message.emit(f"Secrets unlocked ({store.description}).")
+            return True
+        self.message.emit(problem)
+        return False
+
+    # ------------------------------------------------------------------------------------------ changes
+    async def save_from_form(self, form: ProviderForm, name: str) -> Profile | None:
+        """Save the form's environment and typed credentials as ``name``."""
+        env = form.env_id
+        base_url = form.base_url.text().strip() if env == CUSTOM_ENV else ""
+        return await self._save(form, Profile(name, form.spec.id, env, base_url), form.typed_credentials())
+
+    async def import_dotenv(self, form: ProviderForm, name: str, path: str) -> Profile | None:
+        """Create or update ``name`` with the credentials a ``.env`` file holds under the documented names."""
+        values = await asyncio.to_thread(values_from_environment, form.spec.id, {}, Path(path))
+        if not values:
+            form.status.setText(f"{path} has none of {form.spec.label}'s variables: nothing imported.")
+            return None
+        existing = form.profiles.get(name)
+        env = existing.env if existing else form.env_id
+        base_url = existing.base_url if existing else (form.base_url.text().strip() if env == CUSTOM_ENV else "")
+        return await self._save(form, Profile(name, form.spec.id, env, base_url), values)
+
+    async def _save(self, form: ProviderForm, profile: Profile, values: Mapping[str, str]) -> Profile | None:
+        if self.book is None or not await self.ensure_unlocked():
+            return None
+        try:
+            saved = await asyncio.to_thread(self.book.save, profile, values)
+        except InputError as exc:
+            form.status.setText(f"Profile not saved: {exc}")
+            return None
+        await self.refresh()
+        form.select_profile(saved.name)
+        for widget in form.credentials.values():  # now kept in the store: the fields need not hold them
+            widget.set("")
+        kept = ", ".join(sorted(values)) or "no new credential"
+        form.status.setText(f"Profile {saved.name!r} saved ({saved.where}; {kept} in the {self.store_text}).")
+        return saved
+
+    async def delete(self, name: str) -> None:
+        if self.book is None or not await self.ensure_unlocked():
+            return
+        try:
+            await asyncio.to_thread(self.book.delete, name)
+        except InputError as exc:
+            self.message.emit(str(exc))
+            return
+        await self.refresh()
+        self.message.emit(f"Profile {name!r} and its secrets deleted.")
