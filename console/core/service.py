@@ -132,12 +132,7 @@ class ConsoleService:
             provider=spec.id, operation=op.id, channel=channel, env=request.env, started_at=started
         )
         try:
-            fields = dict(request.fields)
-            code_field = spec.code_field if op.kind is OperationKind.SEND and spec.console_code else None
-            names = {f.name for f in spec.fields_for(op.id, channel or None)}
-            if code_field and code_field in names and not fields.get(code_field):
-                fields[code_field] = generate_code(request.code_length or spec.code_length)
-            values = validate_fields(spec, op.id, channel or None, fields)
+            values = self.checked_fields(request)
             if op.method == LOCAL:
                 return await self._check_locally(request, values.get("code", ""), base)
             saved = await self._profile_credentials(request.profile, spec.id)
@@ -181,6 +176,23 @@ class ConsoleService:
         if verification is not None:
             verification = self._advance(verification, exchange, interp)
         return OperationResult(exchange, verification, interp.data if interp else {})
+
+    def checked_fields(self, request: OperationRequest) -> dict[str, str]:
+        """The request's fields validated and normalised, a console code generated where one is due.
+
+        Raises:
+            InputError: a field the provider would not accept (nothing is sent).
+            KeyError: an unknown operation or channel.
+        """
+        spec = get_provider(request.provider).spec
+        op = spec.operation(request.operation)
+        channel = (request.channel or spec.channels[0].id) if op.kind is OperationKind.SEND and spec.channels else ""
+        fields = dict(request.fields)
+        code_field = spec.code_field if op.kind is OperationKind.SEND and spec.console_code else None
+        names = {f.name for f in spec.fields_for(op.id, channel or None)}
+        if code_field and code_field in names and not fields.get(code_field):
+            fields[code_field] = generate_code(request.code_length or spec.code_length)
+        return validate_fields(spec, op.id, channel or None, fields)
 
     async def _verification_for(
         self, request: OperationRequest, kind: OperationKind, call: Call

@@ -418,9 +418,14 @@ class MainWindow(QMainWindow):
         """
         import qasync
 
+        from console.core.errors import InputError
         from console.providers.spec import OperationKind
 
-        if request.env == "simulator":
+        if request.env == "simulator" or self.service is None:
+            return True
+        try:  # input the service will refuse anyway (and record why) is not worth a question
+            self.service.checked_fields(request)
+        except (InputError, KeyError):
             return True
         numbers: list[str] = []
         problems: list[str] = []

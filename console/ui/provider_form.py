@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 
@@ -40,6 +41,13 @@ ACTION_TEXT = {
     OperationKind.LOOKUP: "Fetch",
     OperationKind.SETUP: "Apply",
 }
+
+
+def _profile_of(exchange: Exchange) -> str:
+    """The profile an exchange's credentials came from (its "credentials" note), or ""."""
+    note = dict(exchange.notes).get("credentials", "")
+    found = re.search(r"from profile (.+?)(?:, \w+ from |$)", note)
+    return found.group(1) if found else ""
 
 
 class _Page(QWidget):
@@ -492,7 +500,10 @@ class ProviderForm(QWidget):
         for name, value in exchange.fields:
             if name in fields and "•" not in value:  # masked values (typed codes) are not restored
                 fields[name].set(value)
-        if exchange.env in [env.id for env in self.spec.all_environments()]:
+        profile = _profile_of(exchange)
+        if profile in self.profiles:  # sent with a saved profile: choose it again (it brings its environment)
+            self.select_profile(profile)
+        elif exchange.env in [env.id for env in self.spec.all_environments()]:
             self.set_env(exchange.env)
         return True
 

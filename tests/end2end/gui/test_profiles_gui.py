@@ -99,6 +99,12 @@ def test_a_locked_file_asks_for_the_passphrase_before_sending(
     form.set_env("live")
     assert "made for custom" in form.profile_badge.text()
 
+    form.select_profile("")  # reopening the past request brings its profile (and so its environment) back
+    console.window.reopen(result.exchange)
+    assert form.profile_name == "Zadarma staging"
+    assert form.env_id == "custom"
+    assert form.profile_badge.text() == "Profile: Zadarma staging"
+
 
 def test_the_spend_guard_shows_its_numbers_and_asks_before_a_flagged_send(
     console: ConsoleApp, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
@@ -117,6 +123,10 @@ def test_the_spend_guard_shows_its_numbers_and_asks_before_a_flagged_send(
     for name, value in console.host.credentials("zadarma").items():
         form.set_credential(name, value)
     form.select_operation("send")
+    form.set_field("to", "+481")
+    invalid = run(qloop, _press(console, form))  # refused before anything is asked or sent
+    assert invalid.exchange.outcome is Outcome.REFUSED
+    assert asked == []
     form.set_field("to", "+48575555555")
     run(qloop, until(lambda: "0 real sends today of 20" in form.spend_label.text()))
     assert form.spend_label.isVisible()
