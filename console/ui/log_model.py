@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import gc
 import itertools
 import threading
 import time
@@ -36,6 +37,10 @@ SeqRole = int(Qt.ItemDataRole.UserRole) + 2
 
 FLUSH_INTERVAL_MS = 50
 _ROW_CACHE_SIZE = 512
+# Rows are long-lived and acyclic: after this many, move every tracked object out of the collector's sight
+# (gc.freeze). A full collection then walks only what came since, instead of 100,000 rows (60 ms on the GUI
+# thread, seen in bench/log_pane.py); rows dropped later are still freed at once by reference counting.
+FREEZE_EVERY_ROWS = 5_000
 _DASH = "—"
 
 
@@ -114,6 +119,7 @@ class LogTableModel(QAbstractTableModel):
         self._next_seq = store.next_seq
         self._lock = threading.Lock()
         self._pending: list[list[Exchange]] = []
+        self._since_freeze = 0
         self._wake_pending = False
         self._cache: dict[int, tuple[str, ...]] = {}
         self._provider_labels: dict[str, str] = {}
@@ -185,6 +191,11 @@ class LogTableModel(QAbstractTableModel):
         self._rows.extend(entries)
         self._next_seq = entries[-1].seq + 1
         self.endInsertRows()
+        self._since_freeze += len(entries)
+        if self._since_freeze >= FREEZE_EVERY_ROWS:
+            self._since_freeze = 0
+            gc.collect(1)  # young cycles that are already garbage die now rather than being frozen
+            gc.freeze()
 
     def _collect(self, batches: list[list[Exchange]]) -> list[Exchange]:
         """New entries, contiguous in ``seq``; gaps left by out-of-order listeners are read from the store."""
