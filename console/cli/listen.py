@@ -11,9 +11,11 @@ from typing import Any
 
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
+from console.core.errors import InputError
 from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Exchange
+from console.core.profiles import Profile
 from console.core.serverthread import ServerError
 from console.core.verifications import VerificationBook
 from console.listener.handling import CallbackHandler, RouteReply
@@ -42,6 +44,13 @@ def add_listen_parser(sub: Any) -> None:
     )
     listen.add_argument("--dotenv", type=Path, default=Path(".env"), help="the .env file to read secrets from")
     listen.add_argument("--no-simulator-secrets", action="store_true", help="do not accept the simulators' secrets")
+    listen.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also verify with a saved profile's secrets (repeat); the encrypted file needs $OTP_CONSOLE_PASSPHRASE",
+    )
     for rule in webhook_rules().values():
         for fld in rule.secrets:
             listen.add_argument(
@@ -100,6 +109,16 @@ def request_line(row: Exchange, forward: Exchange | None = None) -> dict[str, An
     return line
 
 
+def _profile_values(names: list[str]) -> list[tuple[Profile, dict[str, str]]]:
+    """The named profiles with their values (nothing is opened when none is named)."""
+    if not names:
+        return []
+    from console.core.profiles import open_profiles
+
+    book = open_profiles()
+    return [(book.get(name), book.credentials(name)) for name in names]
+
+
 def run_listen(args: argparse.Namespace) -> int:
     """Serve until interrupted (SIGINT/SIGTERM); exit 2 when the port cannot be bound or a flag is wrong."""
     rules = webhook_rules()
@@ -109,7 +128,14 @@ def run_listen(args: argparse.Namespace) -> int:
     except ValueError as exc:
         emit({"event": "error", "message": str(exc)})
         return EXIT_BAD_INPUT
-    secrets = resolve_webhook_secrets(rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets)
+    try:
+        saved = _profile_values(args.profile)
+    except InputError as exc:
+        emit({"event": "error", "message": str(exc)})
+        return EXIT_BAD_INPUT
+    secrets = resolve_webhook_secrets(
+        rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets, profiles=saved
+    )
     history = History(paths.history_path())
     handler = CallbackHandler(rules, secrets, VerificationBook(history))
     for route, reply in replies:

@@ -7,6 +7,7 @@ thread.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import json
 import os
@@ -21,7 +22,8 @@ from console.core import paths
 from console.core.credentials import env_var_for, read_dotenv
 from console.core.errors import InputError
 from console.core.secret_store import SecretStore
-from console.providers import get_provider
+from console.providers import get_provider, webhook_rules
+from console.providers.spec import FieldSpec
 
 CUSTOM_ENV = "custom"
 
@@ -57,15 +59,24 @@ def _secret_name(profile: str, credential: str) -> str:
     return f"profile/{profile}/{credential}"
 
 
+def secret_fields(provider: str) -> list[FieldSpec]:
+    """What a profile of ``provider`` can keep: its credentials, then its callbacks' signing secrets."""
+    fields = list(get_provider(provider).spec.credentials)
+    rule = webhook_rules().get(provider)
+    names = {f.name for f in fields}
+    fields += [f for f in (rule.secrets if rule else ()) if f.name not in names]
+    return fields
+
+
 def values_from_environment(
     provider: str, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
 ) -> dict[str, str]:
-    """A provider's credentials from ``HCP_KEY``-style names: environment variables first, then a ``.env`` file."""
+    """A provider's secrets from ``HCP_KEY``-style names: environment variables first, then a ``.env`` file."""
     spec = get_provider(provider).spec
     environ = os.environ if environ is None else environ
     dotenv = read_dotenv(dotenv_path)
     found: dict[str, str] = {}
-    for fld in spec.credentials:
+    for fld in secret_fields(provider):
         var = env_var_for(spec, fld)
         value = environ.get(var) or dotenv.get(var)
         if value:
@@ -141,8 +152,8 @@ class ProfileBook:
             raise ProfileError(f"{spec.label} has no environment {profile.env!r} (one of {', '.join(envs)}).")
         if profile.env == CUSTOM_ENV and not profile.base_url.startswith(("http://", "https://")):
             raise ProfileError("A custom environment needs a base URL starting with http:// or https://.")
-        allowed = {f.name for f in spec.credentials}
-        unknown = sorted(set(credentials) - allowed)
+        allowed = [f.name for f in secret_fields(profile.provider)]
+        unknown = sorted(set(credentials) - set(allowed))
         if unknown:
             raise ProfileError(f"{spec.label} has no credential {', '.join(unknown)} (one of {', '.join(allowed)}).")
         with self._lock:
@@ -171,6 +182,14 @@ class ProfileBook:
             for cred in profile.credentials:
                 self.store.delete(_secret_name(name, cred))
             self._write(profiles)
+
+    def all_values(self) -> builtins.list[tuple[Profile, dict[str, str]]]:
+        """Every profile with its values (for the listener's signature checks).
+
+        Raises:
+            SecretStoreError: the store is locked or refused.
+        """
+        return [(p, self.credentials(p.name)) for p in self.list()]
 
     def credentials(self, name: str, provider: str | None = None) -> dict[str, str]:
         """The profile's credential values, read from the secret store.

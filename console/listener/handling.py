@@ -72,11 +72,17 @@ class CallbackHandler:
         self.book = book
         self.settings: dict[str, str] = dict(settings or {})
         self.replies: dict[str, RouteReply] = {}
-        self._redact = tuple(sorted({v for v in secret_values(secrets) if len(v) >= 4}, key=len, reverse=True))
+        self._redact: tuple[str, ...] = ()
+        self.set_secrets(secrets)
         self._seen: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------ settings
+    def set_secrets(self, secrets: Candidates) -> None:
+        """Verify with these candidates from now on (a profile saved or unlocked); each is masked in records."""
+        self._redact = tuple(sorted({v for v in secret_values(secrets) if len(v) >= 4}, key=len, reverse=True))
+        self.secrets = secrets
+
     def set_reply(self, route: str, reply: RouteReply | None) -> None:
         """Answer ``route`` (a provider id or ``*``) with ``reply``; None restores the immediate 200."""
         with self._lock:

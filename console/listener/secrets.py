@@ -1,13 +1,17 @@
-"""The secrets callbacks are verified with: flags, environment variables, ``.env``, then the simulators' own."""
+"""The secrets callbacks are verified with: flags, environment variables, ``.env``, profiles, the simulators'."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.core.credentials import read_dotenv
 from console.providers.webhook import Secret, WebhookRule
+
+if TYPE_CHECKING:
+    from console.core.profiles import Profile
 
 Candidates = dict[str, dict[str, list[Secret]]]  # provider -> secret name -> candidates, in order of precedence
 
@@ -23,6 +27,7 @@ def resolve_webhook_secrets(
     environ: Mapping[str, str] | None = None,
     dotenv_path: Path | None = None,
     simulator: bool = True,
+    profiles: Iterable[tuple[Profile, Mapping[str, str]]] = (),
 ) -> Candidates:
     """Every candidate secret per provider and name; each is tried, and the verdict says which one matched.
 
@@ -32,7 +37,9 @@ def resolve_webhook_secrets(
         environ: the environment (``os.environ`` by default).
         dotenv_path: a ``.env`` file, if any.
         simulator: also accept the simulators' demo secrets, so simulated callbacks verify out of the box.
+        profiles: saved profiles with their values; each of the provider's secrets it holds is a candidate.
     """
+    saved = list(profiles)
     environ = os.environ if environ is None else environ
     dotenv = read_dotenv(dotenv_path)
     given = given or {}
@@ -45,6 +52,7 @@ def resolve_webhook_secrets(
                 (given.get(flag_name(rule, fld.name), ""), "flag"),
                 (environ.get(var, ""), f"${var}"),
                 (dotenv.get(var, ""), ".env"),
+                *((values.get(fld.name, ""), f"profile {p.name}") for p, values in saved if p.provider == pid),
                 (rule.simulator_secrets.get(fld.name, "") if simulator else "", "simulator demo"),
             ]
             seen: set[str] = set()

@@ -169,6 +169,7 @@ class ConsoleApp:
         )
         self.profiles = ProfileController(self.window)
         self.profiles.message.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
+        self.profiles.values_changed.connect(lambda values: spawn(self._use_profile_secrets(values)))
         self.window.profiles = self.profiles
         await self.profiles.load(forms)
         self.service.profiles = self.profiles.book
@@ -189,6 +190,18 @@ class ConsoleApp:
         rules = webhook_rules()
         secrets = resolve_webhook_secrets(rules, dotenv_path=Path.cwd() / ".env")
         return WebhookListener(CallbackHandler(rules, secrets, book), self.history, self.store, port=port)
+
+    async def _use_profile_secrets(self, values: list[Any]) -> None:
+        """The listener verifies signatures with the saved profiles' secrets too (reads .env: off-thread)."""
+        from console.listener.secrets import resolve_webhook_secrets
+
+        if self.listener is None:
+            return
+        handler = self.listener.handler
+        secrets = await asyncio.to_thread(
+            resolve_webhook_secrets, handler.rules, dotenv_path=Path.cwd() / ".env", profiles=values
+        )
+        handler.set_secrets(secrets)
 
     def _wire_listener(self) -> None:
         listener, panel = self.listener, self.window.listener_panel

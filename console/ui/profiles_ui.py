@@ -24,9 +24,12 @@ class ProfileController(QObject):
 
     Signals:
         message(str): a line for the status bar (saved, deleted, wrong passphrase…).
+        values_changed(list): every profile with its values, whenever they can be read anew (unlocked, saved,
+            deleted): the listener verifies callback signatures with them too.
     """
 
     message = Signal(str)
+    values_changed = Signal(list)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -55,6 +58,18 @@ class ProfileController(QObject):
             form.profile_import_requested.connect(lambda name, path, f=form: spawn(self.import_dotenv(f, name, path)))
             form.profile_delete_requested.connect(lambda name: spawn(self.delete(name)))
         await self.refresh()
+        await self.publish_values()
+
+    async def publish_values(self) -> None:
+        """Announce every profile's values when the store can be read without asking (keyring, unlocked file)."""
+        if self.book is None or self.book.store.locked:
+            return
+        try:
+            values = await asyncio.to_thread(self.book.all_values)
+        except InputError as exc:
+            self.message.emit(f"Profiles could not be read: {exc}")
+            return
+        self.values_changed.emit(values)
 
     async def refresh(self) -> None:
         """Re-read the list (no secret is read) and give each form its provider's profiles."""
@@ -100,6 +115,7 @@ class ProfileController(QObject):
                 problem = str(exc)
                 continue
             self.message.emit(f"Secrets unlocked ({store.description}).")
+            await self.publish_values()
             return True
         self.message.emit(problem)
         return False
@@ -131,6 +147,7 @@ class ProfileController(QObject):
             form.status.setText(f"Profile not saved: {exc}")
             return None
         await self.refresh()
+        await self.publish_values()
         form.select_profile(saved.name)
         for widget in form.credentials.values():  # now kept in the store: the fields need not hold them
             widget.set("")
@@ -147,4 +164,5 @@ class ProfileController(QObject):
             self.message.emit(str(exc))
             return
         await self.refresh()
+        await self.publish_values()
         self.message.emit(f"Profile {name!r} and its secrets deleted.")

@@ -113,3 +113,28 @@ def test_profile_of_another_provider_is_refused() -> None:
     code, lines, _ = cli("balance", "zadarma", "--profile", "vb")
     assert code == 2
     assert "is for vbee, not zadarma" in lines[0]["message"]
+
+
+def test_listen_verifies_callbacks_with_a_profiles_secret() -> None:
+    import time
+
+    import httpx
+
+    from console.providers.ycloud import signature
+    from tests.end2end.cli.test_listen_cli import Listening
+
+    code, _, err = cli("profile", "save", "yc", "--provider", "ycloud", "--set", "webhook_secret=whsec_profile_77")
+    assert code == 0, err
+    listener = Listening("--profile", "yc", "--no-simulator-secrets")
+    try:
+        body = b'{"type":"whatsapp.message.updated","whatsappMessage":{"id":"m1","status":"delivered"}}'
+        stamp = str(int(time.time()))
+        header = f"t={stamp},s={signature('whsec_profile_77', stamp, body)}"
+        httpx.post(f"{listener.url}/hooks/ycloud", content=body, headers={"YCloud-Signature": header})
+        line = listener.line()
+        assert line["signature"] == "valid"
+    finally:
+        listener.stop()
+    code, lines, _ = cli("listen", "--profile", "nope")  # an unknown profile: one error line, exit 2
+    assert code == 2
+    assert "No profile 'nope'" in lines[0]["message"]

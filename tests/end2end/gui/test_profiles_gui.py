@@ -187,3 +187,42 @@ def test_history_search_from_the_menu_shows_and_reopens(
     assert console.window.detail.exchange is not None
     assert console.window.detail.exchange.id == sent.exchange.id
     dialog.close()
+
+
+def test_the_listener_verifies_with_a_profiles_secret_once_unlocked(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import httpx
+
+    from console.providers.ycloud import signature
+
+    store = EncryptedFileStore(secrets_file_path())
+    store.unlock("pp")
+    ProfileBook(store).save(Profile("YCloud prod", "ycloud", "live"), {"webhook_secret": "whsec_gui_profile_5"})
+    assert console.profiles is not None
+    assert console.listener is not None
+    _passphrases(console, monkeypatch, "pp")
+    assert run(qloop, console.profiles.ensure_unlocked())
+    handler = console.listener.handler
+    run(
+        qloop,
+        until(lambda: any(s.source == "profile YCloud prod" for s in handler.secrets["ycloud"]["webhook_secret"])),
+    )
+
+    body = b'{"type":"whatsapp.message.updated","whatsappMessage":{"id":"m-gui","status":"delivered"}}'
+    stamp = str(int(time.time()))
+    header = f"t={stamp},s={signature('whsec_gui_profile_5', stamp, body)}"
+    url = f"{console.listener.hooks_base()}/ycloud"
+
+    async def post() -> int:
+        async with httpx.AsyncClient() as client:
+            return (await client.post(url, content=body, headers={"YCloud-Signature": header})).status_code
+
+    assert run(qloop, post()) == 200
+    rows = console.store.snapshot
+    run(qloop, until(lambda: any(x.operation == "webhook" and x.signature == "valid" for x in rows())))
+    row = next(x for x in rows() if x.operation == "webhook")
+    assert "profile YCloud prod" in " ".join(v for _, v in row.notes)
+    assert "whsec_gui_profile_5" not in repr(row)

@@ -154,3 +154,24 @@ def test_import_from_environment_and_dotenv_by_documented_names(tmp_path: Path) 
     assert values_from_environment("hamkaran", {}, dotenv) == {"key": "hcp-from-dotenv"}
     assert values_from_environment("hamkaran", {"HCP_KEY": "env"}, dotenv) == {"key": "env"}
     assert values_from_environment("vbee", {"VBEE_API_KEY": "vk"}, dotenv) == {"api_key": "vk", "api_secret": "vs"}
+
+
+def test_a_profile_keeps_the_providers_callback_secrets_and_the_listener_tries_them(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    from console.listener.secrets import resolve_webhook_secrets
+    from console.providers import webhook_rules
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("YCLOUD_API_KEY=yk-1\nYCLOUD_WEBHOOK_SECRET=whsec_from_dotenv\n")
+    imported = values_from_environment("ycloud", {}, dotenv)
+    assert imported == {"api_key": "yk-1", "webhook_secret": "whsec_from_dotenv"}
+    book = ProfileBook(KeyringStore(), tmp_path / "profiles.json")
+    book.save(Profile("YCloud prod", "ycloud", "live"), imported)
+    book.save(Profile("Zadarma prod", "zadarma", "live"), {"secret": "zs-profile-1"})
+    candidates = resolve_webhook_secrets(webhook_rules(), environ={}, profiles=book.all_values())
+    assert [(s.value, s.source) for s in candidates["ycloud"]["webhook_secret"]] == [
+        ("whsec_from_dotenv", "profile YCloud prod"),
+        ("whsec_sim_ycloud", "simulator demo"),
+    ]
+    assert ("zs-profile-1", "profile Zadarma prod") in [(s.value, s.source) for s in candidates["zadarma"]["secret"]]
