@@ -128,10 +128,17 @@ class ProfileController(QObject):
         return await self._save(form, Profile(name, form.spec.id, env, base_url), form.typed_credentials())
 
     async def import_dotenv(self, form: ProviderForm, name: str, path: str) -> Profile | None:
-        """Create or update ``name`` with the credentials a ``.env`` file holds under the documented names."""
-        values = await asyncio.to_thread(values_from_environment, form.spec.id, {}, Path(path))
+        """Create or update ``name`` from a ``.env`` file (``""``: the environment), by the documented names.
+
+        The names are the providers' own: ``HCP_KEY``, ``ZADARMA_SECRET``, ``YCLOUD_WEBHOOK_SECRET``…
+        """
+        if path:
+            values = await asyncio.to_thread(values_from_environment, form.spec.id, {}, Path(path))
+        else:
+            values = await asyncio.to_thread(values_from_environment, form.spec.id, None, None)
         if not values:
-            form.status.setText(f"{path} has none of {form.spec.label}'s variables: nothing imported.")
+            where = path or "The environment"
+            form.status.setText(f"{where} has none of {form.spec.label}'s variables: nothing imported.")
             return None
         existing = form.profiles.get(name)
         env = existing.env if existing else form.env_id

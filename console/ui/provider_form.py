@@ -77,7 +77,8 @@ class ProviderForm(QWidget):
         window_closed(str): the prompted verification's window has passed (the app marks it expired).
         scenario_chosen(str): the simulator error case to answer the next request with ("none": normal).
         profile_save_requested(str): save the environment and typed credentials as this profile.
-        profile_import_requested(str, str): a profile name and a ``.env`` path to import credentials from.
+        profile_import_requested(str, str): a profile name and a ``.env`` path to import credentials from
+            ("": from the environment variables).
         profile_delete_requested(str): forget this profile and its secrets.
         env_changed(str): the environment chosen (the window then shows the spend guard's numbers).
     """
@@ -123,6 +124,9 @@ class ProviderForm(QWidget):
         self.profile_more.setText("⋯")
         self.profile_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.profile_more.addAction("Import a .env file into a profile…", self._ask_import_profile)
+        self.profile_more.addAction(
+            "Import environment variables into a profile…", lambda: self._ask_import_profile(from_environ=True)
+        )
         self.delete_profile_action = self.profile_more.addAction("Delete this profile…", self._ask_delete_profile)
         self.delete_profile_action.setEnabled(False)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
@@ -425,10 +429,13 @@ class ProviderForm(QWidget):
         if ok and name.strip():
             self.profile_save_requested.emit(name.strip())
 
-    def _ask_import_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import credentials from a .env file", ".env")
-        if not path:
-            return
+    def _ask_import_profile(self, from_environ: bool = False) -> None:
+        """Ask for a .env file (or take the environment variables) and the profile to put them in."""
+        path = ""
+        if not from_environ:
+            path, _ = QFileDialog.getOpenFileName(self, "Import credentials from a .env file", ".env")
+            if not path:
+                return
         name, ok = QInputDialog.getText(
             self, "Import into profile", "Profile to create or update:", text=self.profile_name or self.spec.label
         )

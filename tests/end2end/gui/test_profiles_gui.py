@@ -226,3 +226,35 @@ def test_the_listener_verifies_with_a_profiles_secret_once_unlocked(
     row = next(x for x in rows() if x.operation == "webhook")
     assert "profile YCloud prod" in " ".join(v for _, v in row.notes)
     assert "whsec_gui_profile_5" not in repr(row)
+
+
+def test_import_a_dotenv_file_and_the_environment_into_profiles(
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert console.profiles is not None
+    _passphrases(console, monkeypatch, "import-pass")
+    console.window.select_provider("hamkaran")
+    form = console.window.current_form()
+    assert form is not None
+    form.set_env("live")
+    dotenv = tmp_path / "hcp.env"
+    dotenv.write_text("HCP_KEY=hcp-imported-key-1\nOTHER=1\n")
+    saved = run(qloop, console.profiles.import_dotenv(form, "HCP prod", str(dotenv)))
+    assert saved is not None
+    assert (saved.env, saved.credentials) == ("live", ["key"])
+    assert form.profile_name == "HCP prod"
+    assert form.profile_badge.text() == "Profile: HCP prod"
+
+    monkeypatch.setenv("HCP_KEY", "hcp-from-environ-2")
+    again = run(qloop, console.profiles.import_dotenv(form, "HCP env", ""))
+    assert again is not None
+    book = console.profiles.book
+    assert book is not None
+    assert book.credentials("HCP env") == {"key": "hcp-from-environ-2"}
+    assert book.credentials("HCP prod") == {"key": "hcp-imported-key-1"}
+    assert [form.profile_combo.itemData(i) for i in range(form.profile_combo.count())] == ["", "HCP env", "HCP prod"]
+
+    empty = tmp_path / "empty.env"
+    empty.write_text("NOTHING=1\n")
+    assert run(qloop, console.profiles.import_dotenv(form, "x", str(empty))) is None
+    assert "nothing imported" in form.status.text()
