@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         history = menu.addAction("Search history…", self.open_history)
         history.setShortcut(QKeySequence("Ctrl+H"))
+        menu.addAction("Lock secrets", self.lock_secrets)
         menu.addSeparator()
         menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
         menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
@@ -267,6 +268,11 @@ class MainWindow(QMainWindow):
         self.detail.show_exchange(self.detail.exchange)
         self.timeline.show_verification(self.timeline.verification)
         self.statusBar().showMessage("Numbers and codes masked on screen" if on else "Numbers and codes shown", 5000)
+
+    def lock_secrets(self) -> None:
+        """Forget the encrypted file's passphrase: the next profile use asks again."""
+        text = self.profiles.lock() if self.profiles is not None else "No profiles loaded yet."
+        self.statusBar().showMessage(text, 8000)
 
     def open_debugger(self) -> None:
         """The signature explainer, the callback checker and the JWT inspector, in one dialog."""

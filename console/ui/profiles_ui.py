@@ -57,6 +57,7 @@ class ProfileController(QObject):
             form.profile_save_requested.connect(lambda name, f=form: spawn(self.save_from_form(f, name)))
             form.profile_import_requested.connect(lambda name, path, f=form: spawn(self.import_dotenv(f, name, path)))
             form.profile_delete_requested.connect(lambda name: spawn(self.delete(name)))
+            form.profile_reveal_requested.connect(lambda name, f=form: spawn(self.reveal(f, name)))
         await self.refresh()
         await self.publish_values()
 
@@ -120,6 +121,16 @@ class ProfileController(QObject):
         self.message.emit(problem)
         return False
 
+    def lock(self) -> str:
+        """Forget the passphrase and every value on screen; say what happened."""
+        for form in self.forms.values():
+            form.show_profile_values({})
+        store = self.book.store if self.book is not None else None
+        if not isinstance(store, EncryptedFileStore):
+            return "Secrets are in the system keyring: it locks with your session."
+        store.lock()
+        return "Secrets locked: the next use of a profile asks for the passphrase."
+
     # ------------------------------------------------------------------------------------------ changes
     async def save_from_form(self, form: ProviderForm, name: str) -> Profile | None:
         """Save the form's environment and typed credentials as ``name``."""
@@ -161,6 +172,17 @@ class ProfileController(QObject):
         kept = ", ".join(sorted(values)) or "no new credential"
         form.status.setText(f"Profile {saved.name!r} saved ({saved.where}; {kept} in the {self.store_text}).")
         return saved
+
+    async def reveal(self, form: ProviderForm, name: str) -> None:
+        """Read a profile's values (off-thread, unlocking first) for "Show secrets"; they stay on screen only."""
+        if self.book is None or not await self.ensure_unlocked():
+            return
+        try:
+            values = await asyncio.to_thread(self.book.credentials, name, form.spec.id)
+        except InputError as exc:
+            form.status.setText(str(exc))
+            return
+        form.show_profile_values(values, name)
 
     async def delete(self, name: str) -> None:
         if self.book is None or not await self.ensure_unlocked():

@@ -81,6 +81,7 @@ class ProviderForm(QWidget):
             ("": from the environment variables).
         profile_delete_requested(str): forget this profile and its secrets.
         env_changed(str): the environment chosen (the window then shows the spend guard's numbers).
+        profile_reveal_requested(str): "Show secrets" with a profile chosen: read its values for the screen.
     """
 
     submitted = Signal(object)
@@ -91,6 +92,7 @@ class ProviderForm(QWidget):
     profile_import_requested = Signal(str, str)
     profile_delete_requested = Signal(str)
     env_changed = Signal(str)
+    profile_reveal_requested = Signal(str)
 
     def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
         super().__init__()
@@ -99,6 +101,7 @@ class ProviderForm(QWidget):
         self.credential_hints = dict(credential_hints)
         self.pages: dict[tuple[str, str], _Page] = {}
         self.profiles: dict[str, Profile] = {}
+        self._shown_values: dict[str, str] = {}  # a profile's values, on screen while "Show secrets" is on
         self._busy = False
         self._build()
         self._on_env_changed()
@@ -375,6 +378,8 @@ class ProviderForm(QWidget):
         self.spend_label.setVisible(bool(text) and self.env_id != "simulator")
 
     def _credential_placeholder(self, name: str, env: str) -> str:
+        if name in self._shown_values:
+            return f"{self._shown_values[name]}  (profile {self.profile_name})"
         hint = self.credential_hints.get(name, "not set")
         profile = self.profiles.get(self.profile_name)
         in_profile = profile is not None and name in profile.credentials
@@ -412,6 +417,9 @@ class ProviderForm(QWidget):
         """A profile brings its environment; its credentials are read (off-thread) only when sending."""
         profile = self.profiles.get(self.profile_name)
         self.delete_profile_action.setEnabled(profile is not None)
+        self._shown_values = {}
+        if profile is not None and self.reveal.isChecked():
+            self.profile_reveal_requested.emit(profile.name)
         if profile is not None:
             self.set_env(profile.env, profile.base_url)
         else:
@@ -456,6 +464,16 @@ class ProviderForm(QWidget):
             if widget.line is not None:
                 widget.line.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
         self.reveal.setText("Hide secrets" if on else "Show secrets")
+        if on and self.profile_name:
+            self.profile_reveal_requested.emit(self.profile_name)
+        else:
+            self.show_profile_values({})
+
+    def show_profile_values(self, values: Mapping[str, str], profile: str = "") -> None:
+        """Show a profile's values in the empty fields' placeholders (screen only; never put in the fields)."""
+        stale = profile and profile != self.profile_name
+        self._shown_values = {} if stale or not self.reveal.isChecked() else dict(values)
+        self._on_env_changed()
 
     def _on_channel_changed(self) -> None:
         previous = getattr(self, "_shown_page", None)

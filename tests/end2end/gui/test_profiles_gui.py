@@ -58,6 +58,11 @@ def test_save_a_profile_from_the_form_and_send_with_it(
     assert placeholder is not None
     assert placeholder.placeholderText() == "from profile Zadarma wrong"
     assert b"wrong-secret-4242" not in secrets_file_path().read_bytes()
+    form.reveal.click()  # "Show secrets" shows the profile's values on screen, outside the fields
+    run(qloop, until(lambda: placeholder.placeholderText() == "wrong-secret-4242  (profile Zadarma wrong)"))
+    assert form.credentials["secret"].get() == ""
+    form.reveal.click()
+    assert placeholder.placeholderText() == "from profile Zadarma wrong"
 
     refused = run(qloop, _press(console, form))
     assert refused.exchange.status == 401
@@ -96,6 +101,12 @@ def test_a_locked_file_asks_for_the_passphrase_before_sending(
     assert ("credentials", "key from profile Zadarma staging, secret from profile Zadarma staging") in (
         result.exchange.notes
     )
+    console.window.lock_secrets()  # File > Lock secrets: the next use asks again
+    assert "Secrets locked" in console.window.statusBar().currentMessage()
+    shown = _passphrases(console, monkeypatch, "right-one")
+    assert run(qloop, _press(console, form)).ok
+    assert shown == [""]
+
     form.set_env("live")
     assert "made for custom" in form.profile_badge.text()
 
