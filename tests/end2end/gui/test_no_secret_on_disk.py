@@ -40,10 +40,15 @@ def _secret_values() -> list[bytes]:
     return [v.encode() for creds in SECRETS.values() for k, v in creds.items() if k not in NOT_SECRET]
 
 
+_printed: list[str] = []  # what the CLI wrote to stdout and stderr (scripts keep it as their logs)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "console", *args], capture_output=True, text=True, timeout=60, check=False
     )
+    _printed.extend((done.stdout, done.stderr))
+    return done
 
 
 def test_no_artefact_holds_a_secret(
@@ -101,6 +106,7 @@ def test_no_artefact_holds_a_secret(
         assert done.returncode == 0, done.stderr
     assert console.history is not None
     console.history.flush()
+    assert _cli("history", "--limit", "100").returncode == 0  # every stored row, printed
 
     written = [p for root in (Path(os.environ["OTP_CONSOLE_HOME"]), exports, raw_dir) for p in root.rglob("*")]
     files = [p for p in written if p.is_file()]
@@ -115,3 +121,6 @@ def test_no_artefact_holds_a_secret(
     assert {p.name for p, b in blobs.items() if b"106540352242922" in b} >= {"gui.har", "cli.jsonl"}
     leaks = [(p.name, s.decode()) for p in files for s in _secret_values() if s in blobs[p]]
     assert leaks == []
+    printed = "".join(_printed)
+    assert "106540352242922" in printed  # the CLI's own output is searched too
+    assert [s.decode() for s in _secret_values() if s.decode() in printed] == []
