@@ -362,7 +362,7 @@ class ConsoleService:
         notes.update(interp.notes)
         secrets = [*secrets, *interp.secrets]  # e.g. a webhook secret the provider just issued
         if provider.spec.operation(call.operation).kind is OperationKind.BALANCE:
-            notes["verdict"] = credential_verdict(provider, interp, status)
+            notes["verdict"] = credential_verdict(provider, interp, status, call.credentials)
         exchange = Exchange(
             id=new_id("x"),
             seq=0,
@@ -394,8 +394,14 @@ class ConsoleService:
         return stored
 
 
-def credential_verdict(provider: Provider, interp: Interpretation, status: int | None) -> str:
-    """What a credential check says in one phrase: valid, wrong key or secret, no balance, network failure."""
+def credential_verdict(
+    provider: Provider, interp: Interpretation, status: int | None, used: Mapping[str, str] | None = None
+) -> str:
+    """What a credential check says in one phrase: valid, wrong key, wrong secret, no balance, network failure.
+
+    A refusal names the credential when it can: the provider's error blames one (Vbee's 1201 is the key, its
+    401 the secret), or only one credential was sent (a single API key). Otherwise "wrong key or secret".
+    """
     if interp.outcome is Outcome.OK:
         return "valid"
     if interp.outcome is Outcome.TRANSPORT_ERROR:
@@ -403,10 +409,18 @@ def credential_verdict(provider: Provider, interp: Interpretation, status: int |
     if interp.outcome is Outcome.CONTRACT_ERROR:
         return "unexpected answer (not the provider's API?)"
     entry = provider.spec.lookup_error(interp.error_code)
-    if (entry is not None and entry.kind == "auth") or status in (401, 403):
-        return "wrong key or secret"
     if entry is not None and entry.kind == "money":
         return "no balance"
+    if (entry is not None and entry.kind == "auth") or status in (401, 403):
+        labels = {f.name: f.label for f in provider.spec.credentials}
+        secret = {f.name for f in provider.spec.credentials if f.secret}
+        sent = [name for name, value in (used or {}).items() if value and name in secret]
+        blamed = entry.credential if entry is not None and entry.credential in labels else ""
+        blamed = blamed or (sent[0] if len(sent) == 1 else "")
+        if blamed in labels:
+            label = labels[blamed]
+            return f"wrong {label if label[:2].isupper() else label[:1].lower() + label[1:]}"
+        return "wrong key or secret"
     return "refused by the provider"
 
 

@@ -38,12 +38,16 @@ CODE = FieldSpec(
 )
 
 META_ERRORS = (
-    ErrorCode("0", "Authentication exception.", "Mint a new access token.", kind="auth"),
+    ErrorCode("0", "Authentication exception.", "Mint a new access token.", kind="auth", credential="access_token"),
     ErrorCode("4", "Too many API calls for the app.", "Slow down; the app-level limit resets within an hour."),
     ErrorCode("10", "Permission denied.", "Give the token the whatsapp_business_messaging permission."),
     ErrorCode("100", "Invalid parameter.", "Check the request body against the template; see error_data."),
     ErrorCode(
-        "190", "The access token expired or is invalid.", "Mint a new token (a system-user token lasts).", kind="auth"
+        "190",
+        "The access token expired or is invalid.",
+        "Mint a new token (a system-user token lasts).",
+        kind="auth",
+        credential="access_token",
     ),
     ErrorCode("200", "Permission error.", "Check the app's permissions on the WhatsApp Business Account."),
     ErrorCode("368", "Temporarily blocked for policy violations.", "Read the Business Manager notices."),

@@ -129,6 +129,7 @@ class ErrorCode:
     hint: str = ""
     pattern: str | None = None
     kind: str = ""  # "auth" (wrong key or secret) or "money" (no balance): the credential check's verdict
+    credential: str = ""  # with "auth": the one credential this error blames, when the provider tells them apart
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from console.providers.spec import (
 from console.providers.webhook import CallbackFacts, Incoming, WebhookRule
 
 PATH = "/api/v1/public-api/voice-otp"
+SCENARIOS_PATH = "/api/v1/public-api/scenarios"
 VOICES = (
     ("hn_female_ngochuyen_full_48k-fhg", "Ngọc Huyền — north (Hà Nội), female"),
     ("hue_female_huonggiang_full_48k-fhg", "Hương Giang — central (Huế), female"),
@@ -44,13 +45,23 @@ VOICES = (
 
 ERRORS = (
     ErrorCode(
-        "401", "Unauthorized: the access token is invalid.", "Check VBEE_API_KEY and VBEE_API_SECRET.", kind="auth"
+        "401",
+        "Unauthorized: the access token is invalid (its signature does not check out with Vbee's secret).",
+        "Check VBEE_API_SECRET (and that the token is minted per request).",
+        kind="auth",
+        credential="api_secret",
     ),
     ErrorCode("500", "Vbee's system error.", "Retry later; nothing was called."),
     ErrorCode(
         "1104", "Portal wallet is expired: the prepaid wallet's validity ran out.", "Renew the wallet.", kind="money"
     ),
-    ErrorCode("1201", "Application is not found.", "Check the API key: it names the AICall application.", kind="auth"),
+    ErrorCode(
+        "1201",
+        "Application is not found.",
+        "Check the API key: it names the AICall application.",
+        kind="auth",
+        credential="api_key",
+    ),
     ErrorCode("1204", "OTP content is not found for the application.", "Configure the OTP content in AICall."),
     ErrorCode("1501", "Hotline is empty or inactive: no active outgoing number.", "Activate a hotline."),
     ErrorCode("1603", "Portal wallet is out of money.", "Top up the prepaid balance.", kind="money"),
@@ -120,6 +131,16 @@ SPEC = ProviderSpec(
             help="POST /api/v1/public-api/voice-otp; the code is spoken to the user.",
             path=PATH,
         ),
+        Operation(
+            "balance",
+            "Test credentials",
+            OperationKind.BALANCE,
+            help="GET /api/v1/public-api/scenarios with a token of {apiKey, iat}, as Vbee's own samples call it: "
+            "a harmless read, nothing is called or billed. Uncertain: Vbee documents no credential check; a "
+            "401 blames the secret, 1201 the key.",
+            method="GET",
+            path=SCENARIOS_PATH,
+        ),
     ),
     errors=ERRORS,
     environments=(Environment("live", "Live (aicall.vbee.ai)", "https://aicall.vbee.ai", live=True),),
@@ -131,15 +152,20 @@ SPEC = ProviderSpec(
     code_field="otpCode",
     console_code=True,
     notes=(
-        "Uncertain: the phone field's name and the number's form (both are choices); no balance call exists; "
-        "call-status callbacks are undocumented.",
+        "Uncertain: the phone field's name and the number's form (both are choices); no balance call exists "
+        "(Test credentials reads the scenario list instead); call-status callbacks are undocumented.",
     ),
 )
 
 
 def mint(api_key: str, api_secret: str, code: str, now: float | None = None) -> str:
-    """The bearer token: HS256 over ``{"apiKey", "otpCode", "iat"}`` (a new one per call: the code is inside)."""
-    claims = {"apiKey": api_key, "otpCode": code, "iat": int(time.time() if now is None else now)}
+    """The bearer token: HS256 over ``{"apiKey", "otpCode", "iat"}`` (a new one per call: the code is inside).
+
+    Without a code (the credential check) the claims are ``{"apiKey", "iat"}``, as Vbee's Node samples sign.
+    """
+    claims: dict[str, Any] = {"apiKey": api_key, "iat": int(time.time() if now is None else now)}
+    if code:
+        claims = {"apiKey": api_key, "otpCode": code, "iat": claims["iat"]}
     with warnings.catch_warnings():  # Vbee issues the secrets; a short one is theirs to choose
         warnings.simplefilter("ignore", InsecureKeyLengthWarning)
         return jwt.encode(claims, api_secret, algorithm="HS256")
@@ -151,6 +177,10 @@ class VbeeProvider(Provider):
     spec = SPEC
 
     def build_request(self, call: Call) -> httpx.Request:
+        if call.operation == "balance":
+            token = mint(call.credentials.get("api_key", ""), call.credentials.get("api_secret", ""), "")
+            url = call.base_url.rstrip("/") + SCENARIOS_PATH
+            return httpx.Request("GET", url, headers={"Authorization": f"Bearer {token}"})
         v = call.values
         style = PhoneStyle.NATIONAL if v.get("phone_format", "national") == "national" else PhoneStyle.E164_DIGITS
         number = normalize_phone(v["to"], style, "VN")
@@ -164,9 +194,13 @@ class VbeeProvider(Provider):
         raw_result = data.get("result")
         result: dict[str, Any] = raw_result if isinstance(raw_result, dict) else {}
         flag = data.get("status", None if isinstance(raw_result, dict) else raw_result)  # some endpoints: result=1
-        if status >= 400 or flag in (0, "0") or (flag is None and not result):
+        if status >= 400 or flag in (0, "0") or (flag is None and not result and raw_result is None):
             code = data.get("code", status)
             return self.error_interpretation(str(code), str(data.get("message", "")), status)
+        if call.operation == "balance":
+            count = len(raw_result) if isinstance(raw_result, list) else None
+            text = f"Credentials accepted; {count} scenarios" if count is not None else "Credentials accepted"
+            return Interpretation(Outcome.OK, text, data={"scenarios": count} if count is not None else {})
         contact = str(result.get("contact_id", "")) or None
         return Interpretation(
             Outcome.OK,

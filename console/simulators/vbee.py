@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 from aiohttp import web
 
-from console.providers.vbee import ERRORS, PATH, VOICES
+from console.providers.vbee import ERRORS, PATH, SCENARIOS_PATH, VOICES
 from console.providers.webhook import Outgoing
 from console.simulators.base import PhoneMessage, ProviderSimulator
 
@@ -46,11 +46,13 @@ class VbeeSimulator(ProviderSimulator):
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(PATH, self._voice_otp)
+        app.router.add_get(SCENARIOS_PATH, self._scenarios)
 
     def error_body(self, status: int, message: str) -> dict[str, Any]:
         return {"status": 0, "code": status, "message": message}
 
-    async def _voice_otp(self, request: web.Request) -> web.Response:
+    def _claims(self, request: web.Request) -> dict[str, Any] | web.Response:
+        """The bearer token's claims, or the refusal Vbee answers (401 bad signature, 1201 unknown key)."""
         creds = self.credentials()
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         try:
@@ -59,6 +61,23 @@ class VbeeSimulator(ProviderSimulator):
             return _fail(401, "Unauthorized", http=401)
         if claims.get("apiKey") != creds["api_key"]:
             return _fail(1201, "Application is not found")
+        return dict(claims)
+
+    async def _scenarios(self, request: web.Request) -> web.Response:
+        """The credential check: the application's scenarios (the simulator has one)."""
+        claims = self._claims(request)
+        if isinstance(claims, web.Response):
+            return claims
+        scenario = self.take_scenario()
+        if scenario is not None:
+            number = self._CODES[scenario]
+            return _fail(number, MESSAGES[str(number)])
+        return web.json_response({"status": 1, "result": [{"id": 1, "name": "Voice OTP (simulator)"}]})
+
+    async def _voice_otp(self, request: web.Request) -> web.Response:
+        claims = self._claims(request)
+        if isinstance(claims, web.Response):
+            return claims
         code = str(claims.get("otpCode", ""))
         if not code.isdigit():
             return _fail(1204, "OTP content is not found")

@@ -26,26 +26,30 @@ def _verdict(result: object) -> str:
 
 
 @pytest.mark.parametrize(
-    ("provider", "bad_credentials"),
+    ("provider", "bad_credentials", "verdict"),
     [
-        ("zadarma", {"secret": "wrong"}),
-        ("ssms", {"key": "wrong"}),
-        ("ycloud", {"api_key": "wrong"}),
-        ("meta", {"access_token": "wrong"}),
-        ("hamkaran", {"key": "wrong"}),
+        ("zadarma", {"secret": "wrong"}, "wrong key or secret"),  # one signature over both: cannot tell
+        ("ssms", {"key": "wrong"}, "wrong API key"),
+        ("ycloud", {"api_key": "wrong"}, "wrong API key"),
+        ("meta", {"access_token": "wrong"}, "wrong access token"),
+        ("hamkaran", {"key": "wrong"}, "wrong API key"),
+        ("vbee", {"api_key": "wrong"}, "wrong API key"),  # 1201: the application is not found
+        ("vbee", {"api_secret": "wrong-secret"}, "wrong API secret"),  # 401: the token's signature fails
     ],
 )
-async def test_valid_then_wrong_key(
-    host_service: tuple[SimulatorHost, ConsoleService], provider: str, bad_credentials: dict[str, str]
+async def test_valid_then_wrong_credential(
+    host_service: tuple[SimulatorHost, ConsoleService], provider: str, bad_credentials: dict[str, str], verdict: str
 ) -> None:
     _host, service = host_service
     assert _verdict(await service.run(OperationRequest(provider, "balance"))) == "valid"
     creds = {**_host.credentials(provider), **bad_credentials}
     wrong = await service.run(OperationRequest(provider, "balance", credentials=creds))
-    assert _verdict(wrong) == "wrong key or secret"
+    assert _verdict(wrong) == verdict
 
 
-@pytest.mark.parametrize(("provider", "case"), [("zadarma", "no_money"), ("ssms", "no_money")])
+@pytest.mark.parametrize(
+    ("provider", "case"), [("zadarma", "no_money"), ("ssms", "no_money"), ("vbee", "out_of_money")]
+)
 async def test_no_balance(host_service: tuple[SimulatorHost, ConsoleService], provider: str, case: str) -> None:
     host, service = host_service
     host.set_scenario(provider, case)
