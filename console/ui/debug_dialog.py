@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -18,12 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.models import Exchange
 from console.providers import webhook_rules
 
 
 def _mono(edit: QPlainTextEdit) -> QPlainTextEdit:
     edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     return edit
+
+
+def _when(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
 
 
 class DebugDialog(QDialog):
@@ -33,12 +39,38 @@ class DebugDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Debug signatures and tokens")
         self.resize(820, 620)
+        self.received_at: float | None = None  # a loaded callback's arrival time
         self.tabs = QTabWidget()
         self.tabs.addTab(self._signature_tab(), "Zadarma signature")
         self.tabs.addTab(self._webhook_tab(), "Callback signature")
         self.tabs.addTab(self._jwt_tab(), "Vbee JWT")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+
+    def load_exchange(self, ex: Exchange) -> None:
+        """Fill the right tab from a recorded row: a callback's headers and raw body, or a request's parameters.
+
+        Secrets are masked in records, so they are typed here.
+        """
+        from urllib.parse import parse_qsl, urlsplit
+
+        if ex.operation == "webhook":
+            self.tabs.setCurrentIndex(1)
+            self.wh_provider.setCurrentText(ex.provider)
+            self.wh_headers.setPlainText("\n".join(f"{k}: {v}" for k, v in ex.request_headers))
+            self.wh_body.setPlainText(ex.request_body)
+            self.wh_out.setPlainText(f"Loaded the callback {ex.id}. Type the secret and press Check.")
+            self.received_at = ex.started_at  # timestamps are judged as of its arrival, not now
+            self.wh_secret.setFocus()
+            return
+        self.tabs.setCurrentIndex(0)
+        url = urlsplit(ex.url)
+        query = url.query if ex.method == "GET" else ex.request_body
+        path = url.path[url.path.find("/v1/") :] if "/v1/" in url.path else url.path  # a custom base's prefix off
+        self.sig_path.setText(path)
+        self.sig_params.setText("&".join(f"{k}={v}" for k, v in parse_qsl(query, keep_blank_values=True)))
+        self.sig_out.setPlainText(f"Loaded {ex.method} {path} from {ex.id}. Type the key and the secret.")
+        self.sig_key.setFocus()
 
     # ------------------------------------------------------------------------------------- Zadarma signing
     def _signature_tab(self) -> QWidget:
@@ -119,10 +151,15 @@ class DebugDialog(QDialog):
             if name.strip():
                 headers[name.strip()] = value.strip()
         check = check_webhook(
-            self.wh_provider.currentText(), self.wh_body.toPlainText().encode(), headers, self.wh_secret.text()
+            self.wh_provider.currentText(),
+            self.wh_body.toPlainText().encode(),
+            headers,
+            self.wh_secret.text(),
+            now=self.received_at,
         )
         scheme = f" ({check.scheme})" if check.scheme else ""
-        self.wh_out.setPlainText(f"{check.verdict.value.upper()}{scheme}\n{check.detail}")
+        when = f"\n(as of its arrival, {_when(self.received_at)})" if self.received_at is not None else ""
+        self.wh_out.setPlainText(f"{check.verdict.value.upper()}{scheme}\n{check.detail}{when}")
 
     # ---------------------------------------------------------------------------------------------- JWT
     def _jwt_tab(self) -> QWidget:

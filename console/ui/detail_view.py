@@ -33,10 +33,12 @@ class DetailView(QWidget):
     Signals:
         replay_requested(object): the user wants to send the shown callback (an Exchange) again.
         reopen_requested(object): put the shown request (an Exchange) back into its form.
+        debug_requested(object): open the signature debugger on the shown callback or Zadarma request.
     """
 
     replay_requested = Signal(object)
     reopen_requested = Signal(object)
+    debug_requested = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,6 +85,12 @@ class DetailView(QWidget):
         self.open_raw.setVisible(False)
         self.open_raw.clicked.connect(lambda: spawn(self.open_raw_body()))
         buttons.addWidget(self.open_raw)
+        self.debug = QPushButton("Debug signature…")
+        self.debug.setObjectName("detail_debug")
+        self.debug.setToolTip("The signature debugger, loaded with this request's path, parameters or raw body")
+        self.debug.setEnabled(False)
+        self.debug.clicked.connect(lambda: self.debug_requested.emit(self.exchange))
+        buttons.addWidget(self.debug)
         buttons.addStretch(1)
         buttons.addWidget(self.replay)
         buttons.addWidget(self.copy_curl)
@@ -95,6 +103,7 @@ class DetailView(QWidget):
         self.copy_httpx.setEnabled(bool(ex and ex.method))
         self.replay.setEnabled(bool(ex and ex.operation == "webhook" and ex.method))
         self.reopen.setEnabled(bool(ex and ex.operation not in ("webhook", "forward", "replay") and ex.fields))
+        self.debug.setEnabled(bool(ex and ex.method and (ex.operation == "webhook" or ex.provider == "zadarma")))
         if ex is None:
             self.headline.setText("Select a row of the log to see the request and the response.")
             for edit in (self.request, self.response, self.notes):

@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         right.setSizes(sizes)
         self.log.exchange_selected.connect(self._on_exchange_selected)
         self.detail.reopen_requested.connect(self.reopen)
+        self.detail.debug_requested.connect(self.debug_exchange)
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
         self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
@@ -280,6 +281,11 @@ class MainWindow(QMainWindow):
 
         self.debugger = DebugDialog(self)
         self.debugger.show()
+
+    def debug_exchange(self, exchange: Any) -> None:
+        """The debugger, loaded with a recorded callback or Zadarma request."""
+        self.open_debugger()
+        self.debugger.load_exchange(exchange)
 
     def _ask_export(self, kind: str) -> None:
         """Ask where, then write off the GUI thread (secrets are masked in the records already)."""

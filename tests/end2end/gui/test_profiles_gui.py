@@ -198,6 +198,12 @@ def test_history_search_from_the_menu_shows_and_reopens(
     assert console.window.detail.exchange is not None
     assert console.window.detail.exchange.id == sent.exchange.id
     dialog.close()
+    debug = console.window.detail.debug  # the signature debugger, loaded with this Zadarma request
+    assert debug.isEnabled()
+    debug.click()
+    assert console.window.debugger.sig_path.text() == "/v1/verify/"
+    assert "to=+442037691880" in console.window.debugger.sig_params.text()
+    console.window.debugger.close()
 
 
 def test_the_listener_verifies_with_a_profiles_secret_once_unlocked(

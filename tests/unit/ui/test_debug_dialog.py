@@ -38,3 +38,31 @@ def test_callback_and_jwt_tabs(qtbot: QtBot) -> None:
     dialog.mint_jwt()
     assert '"signature": "valid"' in dialog.jwt_out.toPlainText()
     assert '"otpCode": "246810"' in dialog.jwt_out.toPlainText()
+
+
+def test_a_recorded_row_loads_into_the_right_tab(qtbot: QtBot) -> None:
+    from console.core.models import Exchange, Outcome
+    from tests.unit.providers.test_whatsapp import YC_BODY, YC_SIG
+
+    dialog = DebugDialog()
+    qtbot.addWidget(dialog)
+    callback = Exchange(
+        "x-cb", 0, 1654084800.0, "ycloud", "webhook", "simulator", "POST", "http://127.0.0.1/hooks/ycloud",
+        (("Content-Type", "application/json"), ("YCloud-Signature", f"t=1654084800,s={YC_SIG}")),
+        YC_BODY.decode(), Outcome.OK,
+    )  # fmt: skip
+    dialog.load_exchange(callback)
+    assert dialog.tabs.currentIndex() == 1
+    assert dialog.wh_provider.currentText() == "ycloud"
+    dialog.wh_secret.setText("whsec_test_0001")
+    dialog.check_webhook()
+    assert dialog.wh_out.toPlainText().startswith("VALID (ycloud)")  # judged as of its arrival
+    assert "as of its arrival, 2022-06" in dialog.wh_out.toPlainText()
+
+    request = Exchange(
+        "x-z", 0, 1.0, "zadarma", "balance", "live", "GET", "https://api.zadarma.com/v1/info/balance/?format=json",
+        (), "", Outcome.OK,
+    )  # fmt: skip
+    dialog.load_exchange(request)
+    assert dialog.tabs.currentIndex() == 0
+    assert (dialog.sig_path.text(), dialog.sig_params.text()) == ("/v1/info/balance/", "format=json")
