@@ -119,7 +119,7 @@ SPEC = ProviderSpec(
     code_field="otp",
     console_code=True,
     code_length=5,
-    notes=("Uncertain: the destination's form (a choice) and send-otp's answer (shown as it comes).",),
+    notes=("The destination's form (a choice) and send-otp's answer (shown as it comes).",),
 )
 STYLES = {
     "national": PhoneStyle.NATIONAL,

@@ -152,7 +152,7 @@ SPEC = ProviderSpec(
     code_field="otpCode",
     console_code=True,
     notes=(
-        "Uncertain: the phone field's name and the number's form (both are choices); no balance call exists "
+        "The phone field's name and the number's form (both are choices); no balance call exists "
         "(Test credentials reads the scenario list instead); call-status callbacks are undocumented.",
     ),
 )

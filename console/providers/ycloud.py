@@ -151,7 +151,7 @@ SPEC = ProviderSpec(
     code_field="code",
     console_code=True,
     notes=(
-        "Uncertain: the credential check (no documented call; the choices are authenticated GETs) and whether "
+        "The credential check (no documented call; the choices are authenticated GETs) and whether "
         "YCloud accepts numbers without + (the console always sends +).",
     ),
 )
