@@ -30,6 +30,7 @@ from shiboken6 import isValid
 from console.core.history import History
 from console.core.models import Exchange
 from console.ui.excepthook import spawn
+from console.ui.privacy import PRIVACY
 from console.ui.theme import MUTED, OUTCOME_COLOURS, compact_combo
 
 ROW_LIMIT = 500
@@ -104,11 +105,11 @@ class HistoryTableModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[row][column]
+            return PRIVACY.mask(self._cells[row][column])
         if role == Qt.ItemDataRole.ForegroundRole and column == _OUTCOME_COLUMN:
             return self._brushes.get(self._rows[row].outcome.value)
         if role == Qt.ItemDataRole.ToolTipRole and column == _SUMMARY_COLUMN:
-            return self._cells[row][column] or None
+            return PRIVACY.mask(self._cells[row][column]) or None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -242,7 +243,7 @@ class HistoryDialog(QDialog):
         self.model.set_exchanges(snapshot.exchanges)
         shown = len(snapshot.exchanges)
         self.result_label.setText(
-            f"{shown} found for '{text}'" if text else f"{shown} shown (of {snapshot.in_scope} stored)"
+            PRIVACY.mask(f"{shown} found for '{text}'") if text else f"{shown} shown (of {snapshot.in_scope} stored)"
         )
         self.info_label.setText(
             f"History: {self.history.path} · {snapshot.size / 1_048_576:.2f} MB · {snapshot.total} exchanges"

@@ -203,7 +203,9 @@ class MainWindow(QMainWindow):
             if figures:
                 text += f"\n\n{figures}"
             text += "\n\nSend requests outside the simulator for the rest of this run?"
-        answer = QMessageBox.question(self, title, text)
+        from console.ui.privacy import PRIVACY
+
+        answer = QMessageBox.question(self, title, PRIVACY.mask(text))
         return answer == QMessageBox.StandardButton.Yes
 
     def open_spend_guard(self) -> None:
@@ -265,6 +267,8 @@ class MainWindow(QMainWindow):
 
         PRIVACY.enabled = on
         self.log.model.refresh_privacy()
+        if self.history_dialog is not None:
+            self.history_dialog.model.layoutChanged.emit()
         self.phone.refresh_privacy()
         self.detail.show_exchange(self.detail.exchange)
         self.timeline.show_verification(self.timeline.verification)

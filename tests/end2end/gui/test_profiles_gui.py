@@ -188,6 +188,10 @@ def test_history_search_from_the_menu_shows_and_reopens(
     assert dialog.model.rowCount() == 1
     assert dialog.result_label.text() == "1 found for '+442037691880'"
     assert "MB" in dialog.info_label.text()
+    console.window.set_privacy(True)  # screen sharing: the dialog masks numbers too
+    run(qloop, dialog.refresh())
+    assert dialog.result_label.text() == "1 found for '+44•••80'"
+    console.window.set_privacy(False)
     dialog.table.selectRow(0)
     reopened: list[object] = []
     dialog.reopen_requested.connect(reopened.append)
