@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from console import APP_NAME, __version__
 from console.core.logstore import LogStore
-from console.core.spend_guard import SpendGuard, SpendReport
 from console.ui import theme
 from console.ui.bridge import CoreBridge
 from console.ui.excepthook import spawn
@@ -29,6 +28,7 @@ from console.ui.phone_view import PhoneView
 
 if TYPE_CHECKING:
     from console.core.service import ConsoleService, OperationRequest, OperationResult
+    from console.core.spend_guard import SpendGuard, SpendReport
     from console.ui.detail_view import DetailView
     from console.ui.history_dialog import HistoryDialog
     from console.ui.listener_panel import ListenerPanel
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.forms: dict[str, ProviderForm] = {}
         self._live_consent = False
         self.profiles: ProfileController | None = None
-        self.spend_rules = SpendGuard((), 60.0, 20)
+        self.spend_rules: SpendGuard | None = None  # the app sets them from settings (not on the first frame)
         self.spend_refuse = False
         self.history_dialog: HistoryDialog | None = None
 
@@ -210,15 +210,18 @@ class MainWindow(QMainWindow):
 
     def open_spend_guard(self) -> None:
         """Edit the spend guard; the app applies and saves it."""
+        from console.core.spend_guard import SpendGuard
         from console.ui.spend_dialog import SpendDialog
 
-        dialog = SpendDialog(self.spend_rules, self.spend_refuse, self)
+        dialog = SpendDialog(self.spend_rules or SpendGuard((), 60.0, 20), self.spend_refuse, self)
         self.spend_dialog = dialog
         dialog.accepted.connect(lambda: self.set_spend_guard(dialog.rules(), dialog.refuse, announce=True))
         dialog.open()
 
     def set_spend_guard(self, rules: SpendGuard, refuse: bool, announce: bool = False) -> None:
         """Use these rules: the service refuses (``refuse``) or the window warns before a flagged send."""
+        from console.core.spend_guard import SpendGuard
+
         self.spend_rules, self.spend_refuse = rules, refuse
         if self.service is not None:
             self.service.guard = rules if refuse else SpendGuard()
