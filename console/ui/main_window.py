@@ -453,8 +453,10 @@ class MainWindow(QMainWindow):
             report = await self._spend_report(request.provider, destination)
             if report is not None:
                 numbers, problems = report.lines(), list(report.problems)
-        if self._live_consent and (not problems or self.spend_refuse):
-            return True  # refusing is the service's job then: it records the refused row
+        if self.spend_refuse:
+            problems = []  # refusing is the service's job then: it records the refused row
+        if self._live_consent and not problems:
+            return True
         label, target = form.spec.label, form.target.toolTip()
         if not await qasync.asyncWrap(lambda: self.ask_live_consent(label, target, numbers, problems)):
             form.status.setText(
