@@ -405,7 +405,11 @@ class ProviderForm(QWidget):
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
         self.profile_combo.blockSignals(False)
         self.profile_combo.setToolTip(f"Secrets kept in the {store}")
-        self._on_profile_changed()
+        if self.profile_name == current and current:  # still there: keep the environment the user has now
+            self.delete_profile_action.setEnabled(True)
+            self._on_env_changed()
+        else:
+            self._on_profile_changed()
 
     def select_profile(self, name: str) -> None:
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(name)))

@@ -109,6 +109,8 @@ def test_a_locked_file_asks_for_the_passphrase_before_sending(
 
     form.set_env("live")
     assert "made for custom" in form.profile_badge.text()
+    run(qloop, console.profiles.refresh())  # a reload of the list keeps the environment the user chose
+    assert form.env_id == "live"
 
     form.select_profile("")  # reopening the past request brings its profile (and so its environment) back
     console.window.reopen(result.exchange)
