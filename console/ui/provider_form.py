@@ -9,11 +9,9 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from console.core.service import OperationRequest, OperationResult
 from console.providers.spec import OperationKind, ProviderSpec
 from console.ui import theme
 from console.ui.field_widgets import FieldWidget
+from console.ui.profile_row import ProfileRow
 
 CUSTOM_ENV = "custom"
 ACTION_TEXT = {
@@ -100,7 +98,6 @@ class ProviderForm(QWidget):
         self.simulator_url = simulator_url
         self.credential_hints = dict(credential_hints)
         self.pages: dict[tuple[str, str], _Page] = {}
-        self.profiles: dict[str, Profile] = {}
         self._shown_values: dict[str, str] = {}  # a profile's values, on screen while "Show secrets" is on
         self._busy = False
         self._build()
@@ -116,28 +113,15 @@ class ProviderForm(QWidget):
         title.setWordWrap(True)
         root.addWidget(title)
 
-        profile_row = QHBoxLayout()
-        self.profile_combo = theme.compact_combo(QComboBox(), 20)
-        self.profile_combo.setObjectName("profile_combo")
-        self.profile_combo.addItem("No profile: typed, $VARS or .env", "")
-        self.profile_save = QPushButton("Save as…")
-        self.profile_save.setToolTip("Keep this environment and the credentials typed below under a name")
-        self.profile_save.clicked.connect(self._ask_save_profile)
-        self.profile_more = QToolButton()
-        self.profile_more.setText("⋯")
-        self.profile_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.profile_more.addAction("Import a .env file into a profile…", self._ask_import_profile)
-        self.profile_more.addAction(
-            "Import environment variables into a profile…", lambda: self._ask_import_profile(from_environ=True)
+        self.profile_row = ProfileRow(
+            spec.id, lambda: f"{spec.label} {self.env_id}", lambda: len(self.typed_credentials())
         )
-        self.delete_profile_action = self.profile_more.addAction("Delete this profile…", self._ask_delete_profile)
-        self.delete_profile_action.setEnabled(False)
-        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
-        profile_row.addWidget(QLabel("Profile"))
-        profile_row.addWidget(self.profile_combo, 1)
-        profile_row.addWidget(self.profile_save)
-        profile_row.addWidget(self.profile_more)
-        root.addLayout(profile_row)
+        self.profile_combo = self.profile_row.combo
+        self.profile_row.chosen.connect(self._on_profile_changed)
+        self.profile_row.save_requested.connect(self.profile_save_requested)
+        self.profile_row.import_requested.connect(self.profile_import_requested)
+        self.profile_row.delete_requested.connect(self.profile_delete_requested)
+        root.addWidget(self.profile_row)
 
         env_row = QHBoxLayout()
         self.env_combo = theme.compact_combo(QComboBox())
@@ -305,7 +289,11 @@ class ProviderForm(QWidget):
 
     @property
     def profile_name(self) -> str:
-        return str(self.profile_combo.currentData() or "")
+        return self.profile_row.name
+
+    @property
+    def profiles(self) -> dict[str, Profile]:
+        return self.profile_row.profiles
 
     def current_page(self) -> _Page:
         return self.pages[(self.operation_id, self.channel_id)]
@@ -394,33 +382,19 @@ class ProviderForm(QWidget):
 
     # ------------------------------------------------------------------------------------------ profiles
     def set_profiles(self, profiles: list[Profile], store: str) -> None:
-        """Offer this provider's saved profiles, keeping the chosen one when it still exists."""
-        current = self.profile_name
-        self.profiles = {p.name: p for p in profiles if p.provider == self.spec.id}
-        self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        self.profile_combo.addItem("No profile: typed, $VARS or .env", "")
-        for profile in self.profiles.values():
-            self.profile_combo.addItem(f"{profile.name} ({profile.where})", profile.name)
-        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
-        self.profile_combo.blockSignals(False)
-        self.profile_combo.setToolTip(f"Secrets kept in the {store}")
-        if self.profile_name == current and current:  # still there: keep the environment the user has now
-            self.delete_profile_action.setEnabled(True)
+        """Offer this provider's saved profiles; one still chosen keeps the environment the user has now."""
+        if self.profile_row.set_profiles(profiles, store):
             self._on_env_changed()
-        else:
-            self._on_profile_changed()
 
     def select_profile(self, name: str) -> None:
-        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(name)))
+        self.profile_row.select(name)
 
     def typed_credentials(self) -> dict[str, str]:
         return {name: w.get() for name, w in self.credentials.items() if w.get()}
 
     def _on_profile_changed(self) -> None:
         """A profile brings its environment; its credentials are read (off-thread) only when sending."""
-        profile = self.profiles.get(self.profile_name)
-        self.delete_profile_action.setEnabled(profile is not None)
+        profile = self.profile_row.current()
         self._shown_values = {}
         if profile is not None and self.reveal.isChecked():
             self.profile_reveal_requested.emit(profile.name)
@@ -428,40 +402,6 @@ class ProviderForm(QWidget):
             self.set_env(profile.env, profile.base_url)
         else:
             self._on_env_changed()
-
-    def _ask_save_profile(self) -> None:
-        default = self.profile_name or f"{self.spec.label} {self.env_id}"
-        name, ok = QInputDialog.getText(
-            self,
-            "Save as profile",
-            f"Profile name (the environment and the {len(self.typed_credentials())} credentials typed are kept;\n"
-            "the secrets go to the keyring or the encrypted file, never to settings):",
-            text=default,
-        )
-        if ok and name.strip():
-            self.profile_save_requested.emit(name.strip())
-
-    def _ask_import_profile(self, from_environ: bool = False) -> None:
-        """Ask for a .env file (or take the environment variables) and the profile to put them in."""
-        path = ""
-        if not from_environ:
-            path, _ = QFileDialog.getOpenFileName(self, "Import credentials from a .env file", ".env")
-            if not path:
-                return
-        name, ok = QInputDialog.getText(
-            self, "Import into profile", "Profile to create or update:", text=self.profile_name or self.spec.label
-        )
-        if ok and name.strip():
-            self.profile_import_requested.emit(name.strip(), path)
-
-    def _ask_delete_profile(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        name = self.profile_name
-        if name and QMessageBox.question(self, "Delete profile?", f"Delete {name!r} and its secrets?") == (
-            QMessageBox.StandardButton.Yes
-        ):
-            self.profile_delete_requested.emit(name)
 
     def _on_reveal(self, on: bool) -> None:
         for widget in self.credentials.values():
