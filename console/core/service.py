@@ -228,11 +228,16 @@ class ConsoleService:
         return await asyncio.to_thread(self.profiles.credentials, name, provider)
 
     async def spend_report(self, provider: str, destination: str, guard: SpendGuard | None = None) -> SpendReport:
-        """The spend guard's numbers for a real send (history read off the calling thread)."""
-        past = self.store.snapshot()
+        """The spend guard's numbers for a real send (history read off the calling thread).
+
+        History holds earlier runs and other processes' sends; this run's log holds the newest, which the
+        history writer may not have committed yet: both count, each exchange once.
+        """
+        past = {x.id: x for x in self.store.snapshot() if x.provider == provider}
         if self.history is not None:
-            past = await asyncio.to_thread(self.history.recent_exchanges, 5000, provider)
-        return (guard or self.guard).report(destination, [x for x in past if x.provider == provider])
+            stored = await asyncio.to_thread(self.history.recent_exchanges, 5000, provider)
+            past = {x.id: x for x in stored} | past
+        return (guard or self.guard).report(destination, list(past.values()))
 
     async def _check_spend(self, provider: str, destination: str) -> None:
         """Refuse a real send the spend guard forbids."""

@@ -55,3 +55,30 @@ async def test_a_guarded_real_send_is_refused_before_anything_is_sent() -> None:
     assert result.exchange.outcome is Outcome.REFUSED
     assert "Spend guard" in result.exchange.message
     assert sent == []
+
+
+async def test_a_send_history_has_not_committed_yet_still_counts() -> None:
+    """The newest sends are in this run's log before the history writer commits them: both are read."""
+
+    class LaggingHistory:
+        def recent_exchanges(self, limit: int, provider: str | None = None) -> list[Exchange]:
+            return [older]  # the one just sent is not written yet
+
+    older, newest = _sent("+48575555555", 3600), _sent("+48575555555", 5)
+    store = LogStore()
+    store.extend([older, newest])  # the older one is in both: counted once
+    async with httpx.AsyncClient() as client:
+        service = ConsoleService(client, store, LaggingHistory(), None)  # type: ignore[arg-type]
+        report = await service.spend_report("zadarma", "+48575555555", SpendGuard(cooldown_s=60, daily_cap=10))
+    assert report.last_to_number_s is not None
+    assert report.last_to_number_s < 60
+    assert report.problems[0].startswith("+48575555555 got a code ")
+    assert report.sent_today == sum(  # the hour-old one may fall before midnight
+        1 for x in (older, newest) if x.started_at >= _midnight()
+    )
+
+
+def _midnight() -> float:
+    import datetime as dt
+
+    return dt.datetime.combine(dt.date.today(), dt.time()).timestamp()
