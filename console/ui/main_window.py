@@ -25,10 +25,11 @@ from console.ui import theme
 from console.ui.bridge import CoreBridge
 from console.ui.excepthook import spawn
 from console.ui.phone_view import PhoneView
+from console.ui.real_send import RealSendGate
 
 if TYPE_CHECKING:
     from console.core.service import ConsoleService, OperationRequest, OperationResult
-    from console.core.spend_guard import SpendGuard, SpendReport
+    from console.core.spend_guard import SpendGuard
     from console.ui.detail_view import DetailView
     from console.ui.history_dialog import HistoryDialog
     from console.ui.listener_panel import ListenerPanel
@@ -60,10 +61,8 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.service: ConsoleService | None = None
         self.forms: dict[str, ProviderForm] = {}
-        self._live_consent = False
+        self.gate = RealSendGate(lambda *question: self.ask_live_consent(*question))
         self.profiles: ProfileController | None = None
-        self.spend_rules: SpendGuard | None = None  # the app sets them from settings (not on the first frame)
-        self.spend_refuse = False
         self.history_dialog: HistoryDialog | None = None
 
         self.provider_list = QListWidget()
@@ -187,63 +186,26 @@ class MainWindow(QMainWindow):
 
         ``numbers``: the spend guard's figures; ``problems``: the rules this send would break.
         """
-        from PySide6.QtWidgets import QMessageBox
+        from console.ui.real_send import ask_with_box
 
-        figures = "\n".join(f"• {line}" for line in numbers)
-        if problems:
-            title = "Spend guard: send anyway?"
-            text = "This real send breaks the spend guard:\n" + "\n".join(f"✗ {p}" for p in problems)
-            text += f"\n\n{figures}\n\nSend to {provider} at {target} anyway?"
-        else:
-            title = "Send to the real provider?"
-            text = (
-                f"This request goes to {provider} at {target}, not to the simulator: real SMS, calls and messages "
-                "are billed and reach real people."
-            )
-            if figures:
-                text += f"\n\n{figures}"
-            text += "\n\nSend requests outside the simulator for the rest of this run?"
-        from console.ui.privacy import PRIVACY
-
-        answer = QMessageBox.question(self, title, PRIVACY.mask(text))
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_with_box(self, provider, target, numbers, problems)
 
     def open_spend_guard(self) -> None:
         """Edit the spend guard; the app applies and saves it."""
         from console.core.spend_guard import SpendGuard
         from console.ui.spend_dialog import SpendDialog
 
-        dialog = SpendDialog(self.spend_rules or SpendGuard((), 60.0, 20), self.spend_refuse, self)
+        dialog = SpendDialog(self.gate.rules or SpendGuard((), 60.0, 20), self.gate.refuse, self)
         self.spend_dialog = dialog
         dialog.accepted.connect(lambda: self.set_spend_guard(dialog.rules(), dialog.refuse, announce=True))
         dialog.open()
 
     def set_spend_guard(self, rules: SpendGuard, refuse: bool, announce: bool = False) -> None:
         """Use these rules: the service refuses (``refuse``) or the window warns before a flagged send."""
-        from console.core.spend_guard import SpendGuard
-
-        self.spend_rules, self.spend_refuse = rules, refuse
-        if self.service is not None:
-            self.service.guard = rules if refuse else SpendGuard()
+        self.gate.use(rules, refuse)
         if announce:
             self.spend_changed.emit(rules, refuse)
-        form = self.current_form()
-        if form is not None:
-            spawn(self._show_spend(form))
-
-    async def _spend_report(self, provider: str, destination: str) -> SpendReport | None:
-        if self.service is None:
-            return None
-        return await self.service.spend_report(provider, destination, self.spend_rules)
-
-    async def _show_spend(self, form: ProviderForm) -> None:
-        """Today's real sends and the rules, under Send, whenever the form is outside the simulator."""
-        if form.env_id == "simulator":
-            form.set_spend_text("")
-            return
-        report = await self._spend_report(form.spec.id, "")
-        if report is not None:
-            form.set_spend_text(f"Spend guard · {report.summary()}" + (" · refuses" if self.spend_refuse else ""))
+        self.gate.show_soon(self.current_form())
 
     def open_history(self) -> None:
         """Search the history on disk (every restart's), see its size, prune it; reopen or show a past row."""
@@ -364,6 +326,7 @@ class MainWindow(QMainWindow):
     def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
         """Add the provider forms once the core is running."""
         self.service = service
+        self.gate.service = service
         self.forms = forms
         self.log.set_providers([(pid, form.spec.label) for pid, form in forms.items()])
         for pid, form in forms.items():
@@ -375,7 +338,7 @@ class MainWindow(QMainWindow):
             form.submitted.connect(self._submit)
             form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
             form.window_closed.connect(self._on_window_closed)
-            form.env_changed.connect(lambda _env, f=form: spawn(self._show_spend(f)))
+            form.env_changed.connect(lambda _env, f=form: self.gate.show_soon(f))
         self.sim_status.setText(simulator_text)
         if forms:
             self.provider_list.setCurrentRow(0)
@@ -430,47 +393,9 @@ class MainWindow(QMainWindow):
     def _submit(self, request: OperationRequest) -> None:
         spawn(self._on_submitted(request))
 
-    async def _confirm_real_send(self, form: ProviderForm, request: OperationRequest) -> bool:
-        """Ask before the first request outside the simulator (once per run) and before a flagged real send.
-
-        The modal question runs outside the task (qasync.asyncWrap), with the spend guard's figures in it.
-        """
-        import qasync
-
-        from console.core.errors import InputError
-        from console.providers.spec import OperationKind
-
-        if request.env == "simulator" or self.service is None:
-            return True
-        try:  # input the service will refuse anyway (and record why) is not worth a question
-            self.service.checked_fields(request)
-        except (InputError, KeyError):
-            return True
-        numbers: list[str] = []
-        problems: list[str] = []
-        if form.spec.operation(request.operation).kind is OperationKind.SEND:
-            destination = request.fields.get("to") or request.fields.get("dest") or ""
-            report = await self._spend_report(request.provider, destination)
-            if report is not None:
-                numbers, problems = report.lines(), list(report.problems)
-        if self.spend_refuse:
-            problems = []  # refusing is the service's job then: it records the refused row
-        if self._live_consent and not problems:
-            return True
-        label, target = form.spec.label, form.target.toolTip()
-        if not await qasync.asyncWrap(lambda: self.ask_live_consent(label, target, numbers, problems)):
-            form.status.setText(
-                "Not sent: the spend guard's warning was not overridden."
-                if problems
-                else "Not sent: sending to the real provider was not confirmed."
-            )
-            return False
-        self._live_consent = True  # asked once per run, as promised (a flagged send asks again)
-        return True
-
     async def _on_submitted(self, request: OperationRequest) -> None:
         form = self.forms[request.provider]
-        if not await self._confirm_real_send(form, request):
+        if not await self.gate.confirm(form, request):
             return
         if request.profile and self.profiles is not None:
             await self.profiles.ensure_unlocked()  # still locked: the service records a clear refused row
@@ -484,7 +409,7 @@ class MainWindow(QMainWindow):
             self.log.select_exchange(result.exchange.id)
             self.result_shown.emit(result)
             if result.exchange.env != "simulator":
-                await self._show_spend(form)
+                await self.gate.show(form)
 
     async def _on_lookup(self, form: ProviderForm, op_id: str) -> None:
         request = form.build_request()
