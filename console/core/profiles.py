@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import json
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from console.core import paths
 from console.core.credentials import env_var_for, read_dotenv
 from console.core.errors import InputError
 from console.core.secret_store import SecretStore
+from console.core.settings import read_json, write_json
 from console.providers import get_provider, webhook_rules
 from console.providers.spec import FieldSpec
 
@@ -93,13 +92,12 @@ class ProfileBook:
         self._lock = threading.Lock()
 
     def _read(self) -> dict[str, Profile]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
         found: dict[str, Profile] = {}
         names = {f.name for f in dataclasses.fields(Profile)}
-        for item in data.get("profiles", []) if isinstance(data, dict) else []:
+        items = read_json(self.path).get("profiles", [])
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
             try:
                 profile = Profile(**{k: v for k, v in item.items() if k in names})
             except TypeError:
@@ -108,12 +106,7 @@ class ProfileBook:
         return found
 
     def _write(self, profiles: Mapping[str, Profile]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"version": 1, "profiles": [p.to_dict() for p in profiles.values()]}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-        os.replace(tmp, self.path)
+        write_json(self.path, {"version": 1, "profiles": [p.to_dict() for p in profiles.values()]})
 
     def list(self, provider: str | None = None) -> list[Profile]:
         """Profiles by name, of one provider or all."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,15 +40,25 @@ class Settings:
     spend_refuse: bool = False
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``, or ``{}``.
+
+    A file that is not JSON is copied aside (``.damaged``) first, so writing defaults over it loses nothing.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except OSError:
+        return {}
+    except ValueError:
+        kept = path.with_name(path.name + ".damaged")
+        if not kept.exists():
+            shutil.copyfile(path, kept)
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -65,7 +76,7 @@ def ui_state_path() -> Path:
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings, keeping defaults for anything missing or malformed (blocking: call off the GUI thread)."""
-    data = _read_json(path or settings_path())
+    data = read_json(path or settings_path())
     names = {f.name for f in dataclasses.fields(Settings)}
     values = {k: v for k, v in data.items() if k in names}
     values["schema_version"] = SCHEMA_VERSION
@@ -76,13 +87,13 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    _write_json(path or settings_path(), dataclasses.asdict(settings))
+    write_json(path or settings_path(), dataclasses.asdict(settings))
 
 
 def load_ui_state(path: Path | None = None) -> dict[str, Any]:
     """Window geometry, splitter positions and the like (blocking: call off the GUI thread)."""
-    return _read_json(path or ui_state_path())
+    return read_json(path or ui_state_path())
 
 
 def save_ui_state(state: dict[str, Any], path: Path | None = None) -> None:
-    _write_json(path or ui_state_path(), state)
+    write_json(path or ui_state_path(), state)

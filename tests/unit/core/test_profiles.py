@@ -175,3 +175,15 @@ def test_a_profile_keeps_the_providers_callback_secrets_and_the_listener_tries_t
         ("whsec_sim_ycloud", "simulator demo"),
     ]
     assert ("zs-profile-1", "profile Zadarma prod") in [(s.value, s.source) for s in candidates["zadarma"]["secret"]]
+
+
+def test_a_damaged_profile_list_loses_nothing_else(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text('{"profiles": [{"name": "ok", "provider": "hamkaran"}, {"nonsense": 1}, "x"]}')
+    book = ProfileBook(KeyringStore(), path)
+    assert [p.name for p in book.list()] == ["ok"]  # the readable entry stays; the rest is skipped
+    path.write_text("{not json")
+    assert book.list() == []
+    book.save(Profile("again", "hamkaran", "live"), {"key": "k-12345"})  # and the file is usable again
+    assert book.credentials("again") == {"key": "k-12345"}
+    assert (tmp_path / "profiles.json.damaged").read_text() == "{not json"  # what could not be read is kept
