@@ -182,7 +182,7 @@ class ProfileBook:
         Raises:
             SecretStoreError: the store is locked or refused.
         """
-        return [(p, self.credentials(p.name)) for p in self.list()]
+        return [(p, self._values(p)) for p in self.list()]
 
     def credentials(self, name: str, provider: str | None = None) -> dict[str, str]:
         """The profile's credential values, read from the secret store.
@@ -191,13 +191,11 @@ class ProfileBook:
             ProfileError: unknown profile or another provider's.
             SecretStoreError: the store is locked or refused.
         """
-        profile = self.get(name, provider)
-        values: dict[str, str] = {}
-        for cred in profile.credentials:
-            value = self.store.get(_secret_name(name, cred))
-            if value:
-                values[cred] = value
-        return values
+        return self._values(self.get(name, provider))
+
+    def _values(self, profile: Profile) -> dict[str, str]:
+        found = {cred: self.store.get(_secret_name(profile.name, cred)) for cred in profile.credentials}
+        return {cred: value for cred, value in found.items() if value}
 
 
 def choose_target(profile: Profile | None, env_flag: str | None, base_url_flag: str | None) -> tuple[str, str | None]:

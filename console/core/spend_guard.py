@@ -31,12 +31,11 @@ class SpendGuard:
     def active(self) -> bool:
         return bool(self.allow or self.cooldown_s or self.daily_cap)
 
-    def problems(self, destination: str, past: Iterable[Exchange], now: float | None = None) -> list[str]:
-        """Why this send would break a rule (empty: it may go). ``past``: the provider's earlier exchanges."""
-        return list(self.report(destination, past, now).problems)
-
     def report(self, destination: str, past: Iterable[Exchange], now: float | None = None) -> SpendReport:
-        """The numbers behind the rules for one send, and the rules it would break."""
+        """The numbers behind the rules for one send, and the rules it would break (none: it may go).
+
+        ``past``: the provider's earlier exchanges.
+        """
         now = time.time() if now is None else now
         found: list[str] = []
         wanted = _digits(destination)

@@ -43,7 +43,6 @@ class ProfileController(QObject):
 
     async def load(self, forms: Mapping[str, ProviderForm]) -> None:
         """Open the book (keyring detection and ``$OTP_CONSOLE_PASSPHRASE`` run on a worker) and wire the forms."""
-        from console.core.profiles import ProfileBook
         from console.core.secret_store import open_store, secrets_file_path
 
         self.forms = dict(forms)

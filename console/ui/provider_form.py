@@ -331,22 +331,7 @@ class ProviderForm(QWidget):
             target = self.simulator_url if is_sim else environment.base_url
         self.target.setText(f"→ {target}")
         self.target.setToolTip(target)
-        name = self.profile_name
-        profile = self.profiles.get(name)
-        elsewhere = profile is not None and (profile.env, profile.base_url) != (env, self.base_url.text().strip())
-        if profile is not None and profile.env != CUSTOM_ENV:
-            elsewhere = profile.env != env
-        self.profile_badge.setText(
-            f"Profile: {name}" + (f" (made for {profile.where})" if elsewhere and profile else "")
-            if name
-            else "No profile"
-        )
-        self.profile_badge.setStyleSheet(
-            f"font-weight: bold; color: {theme.CUSTOM_AMBER if elsewhere else 'palette(text)'};"
-        )
-        self.profile_badge.setToolTip(
-            "Credentials: typed fields, then $VARS, then .env, then this profile" if name else "Pick or save one above"
-        )
+        self._show_profile_badge(env)
         live = env != "simulator"
         self.action_button.setStyleSheet(
             f"QPushButton {{ background: {theme.LIVE_RED}; color: white; font-weight: bold; padding: 4px 14px; }}"
@@ -359,6 +344,22 @@ class ProviderForm(QWidget):
         if hasattr(self, "spend_label"):
             self.spend_label.setVisible(live and bool(self.spend_label.text()))
             self.env_changed.emit(env)
+
+    def _show_profile_badge(self, env: str) -> None:
+        """The profile beside Send; amber when it is sent somewhere other than the environment it was made for."""
+        profile = self.profile_row.current()
+        if profile is None:
+            self.profile_badge.setText("No profile")
+            self.profile_badge.setStyleSheet("font-weight: bold;")
+            self.profile_badge.setToolTip("Pick or save one above")
+            return
+        url = self.base_url.text().strip().rstrip("/")
+        elsewhere = profile.env != env or (env == CUSTOM_ENV and profile.base_url != url)
+        self.profile_badge.setText(f"Profile: {profile.name}" + (f" (made for {profile.where})" if elsewhere else ""))
+        self.profile_badge.setStyleSheet(
+            f"font-weight: bold; color: {theme.CUSTOM_AMBER if elsewhere else 'palette(text)'};"
+        )
+        self.profile_badge.setToolTip("Credentials: typed fields, then $VARS, then .env, then this profile")
 
     def set_spend_text(self, text: str) -> None:
         """The spend guard's numbers for real sends, shown under Send outside the simulator."""

@@ -32,17 +32,17 @@ def _sent(to: str, ago: float, env: str = "live") -> Exchange:
 
 def test_rules_each_off_by_default() -> None:
     assert not SpendGuard().active
-    assert SpendGuard().problems("+48575555555", [_sent("+48575555555", 1)]) == []
+    assert SpendGuard().report("+48575555555", [_sent("+48575555555", 1)]).problems == ()
 
 
 def test_allow_list_cooldown_and_cap() -> None:
     guard = SpendGuard(allow=("+48575555555",), cooldown_s=60, daily_cap=2)
-    assert "not on the allow-list" in guard.problems("+442037691880", [])[0]
-    assert "cooldown is 60 s" in guard.problems("+48 575 555 555", [_sent("+48575555555", 10)])[0]
-    assert guard.problems("+48575555555", [_sent("+48575555555", 120)]) == []
-    capped = guard.problems("+48575555555", [_sent("+48575555555", 300), _sent("+48575555556", 200)])
-    assert "daily cap is 2" in capped[0]
-    assert guard.problems("+48575555555", [_sent("+48575555555", 5, env="simulator")]) == []
+    assert "not on the allow-list" in guard.report("+442037691880", []).problems[0]
+    assert "cooldown is 60 s" in guard.report("+48 575 555 555", [_sent("+48575555555", 10)]).problems[0]
+    assert guard.report("+48575555555", [_sent("+48575555555", 120)]).problems == ()
+    capped = guard.report("+48575555555", [_sent("+48575555555", 300), _sent("+48575555556", 200)])
+    assert "daily cap is 2" in capped.problems[0]
+    assert guard.report("+48575555555", [_sent("+48575555555", 5, env="simulator")]).problems == ()
 
 
 async def test_a_guarded_real_send_is_refused_before_anything_is_sent() -> None:
