@@ -15,13 +15,12 @@ from console.core.errors import InputError
 from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Exchange
-from console.core.profiles import Profile
 from console.core.serverthread import ServerError
 from console.core.verifications import VerificationBook
 from console.listener.handling import CallbackHandler, RouteReply
-from console.listener.secrets import flag_name, resolve_webhook_secrets
+from console.listener.secrets import SavedSecrets, flag_name, resolve_webhook_secrets
 from console.listener.server import WebhookListener
-from console.providers import webhook_rules
+from console.providers import all_providers, webhook_rules
 
 
 def add_listen_parser(sub: Any) -> None:
@@ -96,7 +95,7 @@ def request_line(row: Exchange, forward: Exchange | None = None) -> dict[str, An
         "message": row.message,
         "source": row.source or None,
         "received_at": row.started_at,
-        "notes": {k: v for k, v in row.notes if k not in ("traceback", "body_base64")},
+        "notes": {k: v for k, v in row.notes if k != "traceback"},
     }
     if forward is not None:
         line["forward"] = {
@@ -109,14 +108,14 @@ def request_line(row: Exchange, forward: Exchange | None = None) -> dict[str, An
     return line
 
 
-def _profile_values(names: list[str]) -> list[tuple[Profile, dict[str, str]]]:
-    """The named profiles with their values (nothing is opened when none is named)."""
+def _profile_secrets(names: list[str]) -> list[SavedSecrets]:
+    """The named profiles' secrets (nothing is opened when none is named)."""
     if not names:
         return []
-    from console.core.profiles import open_profiles
+    from console.service.profiles import open_profiles
 
-    book = open_profiles()
-    return [(book.get(name), book.credentials(name)) for name in names]
+    book = open_profiles(all_providers())
+    return [SavedSecrets(f"profile {name}", book.get(name).provider, book.credentials(name)) for name in names]
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -129,12 +128,12 @@ def run_listen(args: argparse.Namespace) -> int:
         emit({"event": "error", "message": str(exc)})
         return EXIT_BAD_INPUT
     try:
-        saved = _profile_values(args.profile)
+        saved = _profile_secrets(args.profile)
     except InputError as exc:
         emit({"event": "error", "message": str(exc)})
         return EXIT_BAD_INPUT
     secrets = resolve_webhook_secrets(
-        rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets, profiles=saved
+        rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets, saved=saved
     )
     history = History(paths.history_path())
     handler = CallbackHandler(rules, secrets, VerificationBook(history))

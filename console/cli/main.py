@@ -21,11 +21,12 @@ from console.core.errors import InputError
 from console.core.history import History
 from console.core.http import make_client
 from console.core.logstore import LogStore
-from console.core.profiles import ProfileBook, open_profiles
-from console.core.service import ConsoleService, OperationRequest
-from console.core.spend_guard import SpendGuard
-from console.providers import get_provider
+from console.providers import all_providers, get_provider
 from console.providers.spec import OperationKind
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
+from console.service.profiles import ProfileBook, open_profiles
+from console.service.spend_guard import SpendGuard
 
 _KIND_OF_COMMAND = {"send": OperationKind.SEND, "check": OperationKind.CHECK, "balance": OperationKind.BALANCE}
 
@@ -48,11 +49,11 @@ def _operation_id(args: argparse.Namespace) -> str:
 
 async def _profile_and_target(args: argparse.Namespace) -> tuple[ProfileBook | None, str, str | None]:
     """The profile book (only when --profile is given: opening it may block) and where to send."""
-    from console.core.profiles import choose_target
+    from console.service.profiles import choose_target
 
     if not args.profile:
         return (None, *choose_target(None, args.env, args.base_url))
-    book = await asyncio.to_thread(open_profiles)
+    book = await asyncio.to_thread(open_profiles, all_providers())
     profile = await asyncio.to_thread(book.get, args.profile, args.provider)
     return (book, *choose_target(profile, args.env, args.base_url))
 
@@ -102,6 +103,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
             LogStore(1000),
             history,
             simulator_url,
+            providers=all_providers(),
             dotenv_path=Path(args.dotenv) if args.dotenv else None,
             guard=guard,
             profiles=profiles,

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from console.core.models import Exchange, Outcome, Verification
-from console.core.service import OperationResult
+from console.service.operations import OperationResult
 
 EXIT_OK = 0
 EXIT_REFUSED_BY_PROVIDER = 1
@@ -54,10 +54,13 @@ def exchange_line(ex: Exchange, verification: Verification | None = None) -> dic
         "url": ex.url or None,
         "started_at": ex.started_at,
     }
-    notes = dict(ex.notes)
-    notes.pop("traceback", None)
-    if "verdict" in notes:  # credential checks
-        line["verdict"] = notes["verdict"]
+    if ex.verdict:  # credential checks
+        line["verdict"] = ex.verdict
+    if ex.profile:
+        line["profile"] = ex.profile
+    if ex.credential_sources:
+        line["credential_sources"] = dict(ex.credential_sources)
+    notes = {k: v for k, v in ex.described_notes() if k not in ("traceback", "verdict", "profile")}
     if notes:
         line["notes"] = notes
     return line

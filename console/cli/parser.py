@@ -9,7 +9,6 @@ from console.cli.debug_cmd import add_debug_parser
 from console.cli.export_cmd import add_export_parser
 from console.cli.listen import add_listen_parser
 from console.cli.profile_cmd import add_profile_parser
-from console.core.credentials import env_var_for
 from console.providers import all_providers
 from console.providers.spec import FieldSpec, OperationKind, ProviderSpec
 from console.simulators._records import CallbackFault
@@ -71,7 +70,7 @@ def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
             *_flag(fld.name),
             dest=f"c_{fld.name}",
             metavar=fld.name.upper(),
-            help=f"{fld.label} (or ${env_var_for(spec, fld)})",
+            help=f"{fld.label} (or ${fld.env_name(spec.id)})",
         )
 
 

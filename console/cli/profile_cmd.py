@@ -10,9 +10,10 @@ from typing import Any
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.cli.pairs import key_values
 from console.core.errors import InputError
-from console.core.profiles import Profile, ProfileBook, open_profiles, values_from_environment
 from console.core.redact import mask
+from console.providers import all_providers
 from console.providers.spec import Provider
+from console.service.profiles import Profile, ProfileBook, open_profiles, values_from_environment
 
 
 def add_profile_parser(sub: Any, providers: Mapping[str, Provider]) -> None:
@@ -57,20 +58,21 @@ def _line(
     return line
 
 
-def _given(args: argparse.Namespace) -> dict[str, str]:
+def _given(args: argparse.Namespace, book: ProfileBook) -> dict[str, str]:
     """Credentials for ``save``: --set over environment variables over the .env file."""
     environ: dict[str, str] | None = None if args.from_environ else {}
     dotenv = Path(args.from_dotenv) if args.from_dotenv else None
     if dotenv is not None and not dotenv.is_file():
         raise InputError(f"No .env file at {dotenv}.")
-    values = values_from_environment(args.provider, environ, dotenv) if (args.from_environ or dotenv) else {}
+    provider = book.provider(args.provider)
+    values = values_from_environment(provider, environ, dotenv) if (args.from_environ or dotenv) else {}
     return values | key_values(args.set, "--set")
 
 
 def run_profile(args: argparse.Namespace) -> int:
     """Carry out one profile action; each result is a JSON line, errors included."""
     try:
-        book = open_profiles()
+        book = open_profiles(all_providers())
         if args.action == "list":
             for profile in book.list(args.provider):
                 emit(_line(book, profile))
@@ -78,7 +80,7 @@ def run_profile(args: argparse.Namespace) -> int:
             profile = book.get(args.name)
             emit(_line(book, profile, book.credentials(args.name), args.reveal))
         elif args.action == "save":
-            values = _given(args)
+            values = _given(args, book)
             saved = book.save(
                 Profile(args.name, args.provider, args.env, args.base_url), values, replace_credentials=args.replace
             )

@@ -1,8 +1,10 @@
-"""The shared HTTP client and one timed request, with every failure mapped to a typed error."""
+"""The one HTTP client stack: the client factory, a timed provider request, and a raw byte-for-byte send."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -11,6 +13,7 @@ from console import __version__
 from console.core.errors import mapped_transport_errors
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+LOOPBACK_PATTERNS = ("all://127.0.0.1", "all://localhost", "all://[::1]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ def make_client(settings: HttpSettings | None = None) -> httpx.AsyncClient:
         follow_redirects=False,
         headers={"User-Agent": f"otp-console/{__version__}"},
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        mounts=dict.fromkeys(LOOPBACK_PATTERNS),  # the simulators, the listener, a local backend: never proxied
     )
 
 
@@ -71,3 +75,57 @@ async def send(client: httpx.AsyncClient, request: httpx.Request, max_body: int 
     body = b"".join(chunks)[:max_body]
     latency = (time.perf_counter() - started) * 1000
     return RawResponse(response.status_code, response.headers, body, truncated, latency)
+
+
+RAW_TIMEOUT_S = 10.0
+MAX_RAW_ANSWER_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What the other side answered to a raw request, or why it did not."""
+
+    status: int | None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+    latency_ms: float | None = None
+    error: str = ""
+
+
+async def send_raw(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    timeout_s: float = RAW_TIMEOUT_S,
+) -> Sent:
+    """Send the bytes and headers as they are (forwarding, replay, simulated callbacks); never raises.
+
+    The client's own default headers are not added (the request is what was captured), redirects are not
+    followed, the answer is read undecoded up to :data:`MAX_RAW_ANSWER_BYTES`, and ``timeout_s`` bounds the
+    whole exchange, not each read.
+    """
+    started = time.perf_counter()
+
+    def took() -> float:
+        return (time.perf_counter() - started) * 1000
+
+    try:
+        request = httpx.Request(method, url, headers=list(headers), content=body)
+        async with asyncio.timeout(timeout_s):
+            response = await client.send(request, stream=True)
+            try:
+                answer = bytearray()
+                async for chunk in response.aiter_raw():
+                    answer += chunk
+                    if len(answer) >= MAX_RAW_ANSWER_BYTES:
+                        break
+            finally:
+                await response.aclose()
+        text = bytes(answer[:MAX_RAW_ANSWER_BYTES]).decode("utf-8", errors="replace")
+        return Sent(response.status_code, tuple(response.headers.multi_items()), text, took())
+    except TimeoutError:
+        return Sent(None, error=f"No answer within {timeout_s:.0f} s", latency_ms=took())
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        return Sent(None, error=f"{type(exc).__name__}: {exc}", latency_ms=took())

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 from dataclasses import dataclass
 
+from console.core.errors import InputError
 from console.core.models import Verification, VerificationState
 
 DEFAULT_MAX_ATTEMPTS = 5
@@ -74,3 +76,14 @@ def check_code(verification: Verification, code: str, now: float) -> Verdict:
         return Verdict(False, "too_many_attempts", f"Wrong code; locked after {allowed} wrong codes.")
     left = allowed - attempts
     return Verdict(False, "invalid_code", f"Wrong code; {left} attempt{'s' if left != 1 else ''} left.")
+
+
+def generate_code(length: int = 6) -> str:
+    """A one-time code of ``length`` digits (4 to 8) from the ``secrets`` module.
+
+    Raises:
+        InputError: a length outside 4 to 8.
+    """
+    if not 4 <= length <= 8:
+        raise InputError(f"A code has 4 to 8 digits, not {length}.")
+    return f"{secrets.randbelow(10**length):0{length}d}"

@@ -83,10 +83,28 @@ class Exchange:
     signature: str = ""  # incoming callbacks: valid | invalid | absent | unchecked
     signature_scheme: str = ""  # which rule matched, e.g. zadarma-hex-b64
     source: str = ""  # incoming callbacks: the sender's address
+    profile: str = ""  # the saved profile the request was sent with
+    credential_sources: tuple[tuple[str, str], ...] = ()  # each credential and where it came from (flag, $VAR…)
+    verdict: str = ""  # credential checks: valid, wrong key, no balance…
+    body_base64: str = ""  # incoming callbacks whose body is not UTF-8: the exact bytes, in base64
 
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.OK
+
+    @property
+    def credentials_text(self) -> str:
+        """Where each credential came from, in words: ``key from .env, secret from profile staging``."""
+        return ", ".join(f"{name} from {source}" for name, source in self.credential_sources)
+
+    def described_notes(self) -> tuple[tuple[str, str], ...]:
+        """The notes with the typed facts in words first (credentials, verdict, profile), as screens show them."""
+        facts = (
+            ("credentials", self.credentials_text),
+            ("verdict", self.verdict),
+            ("profile", self.profile),
+        )
+        return tuple((k, v) for k, v in facts if v) + self.notes
 
     @property
     def summary(self) -> str:
@@ -100,7 +118,7 @@ class Exchange:
         """Plain JSON-ready values (built field by field: ``dataclasses.asdict`` is slow on the listener's path)."""
         data = {name: getattr(self, name) for name in _EXCHANGE_FIELDS}
         data["outcome"] = self.outcome.value
-        for key in ("request_headers", "response_headers", "notes", "fields"):
+        for key in _PAIR_FIELDS:
             data[key] = [list(pair) for pair in data[key]]
         return data
 
@@ -108,13 +126,25 @@ class Exchange:
     def from_dict(cls, data: dict[str, Any]) -> Exchange:
         values = dict(data)
         values["outcome"] = Outcome(values["outcome"])
-        for key in ("request_headers", "response_headers", "notes", "fields"):
+        for key in _PAIR_FIELDS:
             values[key] = tuple(tuple(pair) for pair in values.get(key) or ())
+        _upgrade_notes(values)
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
 
 
 _EXCHANGE_FIELDS = tuple(f.name for f in dataclasses.fields(Exchange))
+_PAIR_FIELDS = ("request_headers", "response_headers", "notes", "fields", "credential_sources")
+_NOTES_NOW_FIELDS = ("verdict", "body_base64")  # kept in notes by version 0.1.0, typed fields since
+
+
+def _upgrade_notes(values: dict[str, Any]) -> None:
+    """Records stored by 0.1.0 kept the verdict and a body's base64 form in notes: move them to their fields."""
+    notes = values["notes"]
+    moved = {k: v for k, v in notes if k in _NOTES_NOW_FIELDS and not values.get(k)}
+    if moved:
+        values.update(moved)
+        values["notes"] = tuple((k, v) for k, v in notes if k not in moved)
 
 
 @dataclass(slots=True)

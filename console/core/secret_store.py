@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import secrets
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 
 from console.core import paths
 from console.core.errors import InputError
+from console.core.jsonfile import write_json
 
 SERVICE = "otp-console"
 PASSPHRASE_ENV = "OTP_CONSOLE_PASSPHRASE"
@@ -208,12 +208,7 @@ class EncryptedFileStore:
             "salt": base64.b64encode(self._salt).decode("ascii"),
             "token": token.decode("ascii"),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(envelope, fh, indent=1)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        write_json(self.path, envelope, indent=1, mode=0o600)
 
 
 def secrets_file_path() -> Path:

@@ -6,15 +6,12 @@ Bump ``SCHEMA_VERSION`` when a stored key changes meaning, and add a migration f
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from console.core import paths
+from console.core.jsonfile import read_json, write_json
 
 SCHEMA_VERSION = 1
 
@@ -38,32 +35,6 @@ class Settings:
     spend_cooldown_s: float = 60.0
     spend_daily_cap: int = 20
     spend_refuse: bool = False
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    """A JSON object from ``path``, or ``{}``.
-
-    A file that is not JSON is copied aside (``.damaged``) first, so writing defaults over it loses nothing.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError:
-        return {}
-    except ValueError:
-        kept = path.with_name(path.name + ".damaged")
-        if not kept.exists():
-            shutil.copyfile(path, kept)
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-    os.replace(tmp, path)
 
 
 def settings_path() -> Path:

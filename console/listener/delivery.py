@@ -7,8 +7,8 @@ import time
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from console.core.http import Sent
 from console.core.models import Exchange, Outcome, new_id
-from console.core.raw_send import Sent
 from console.providers.webhook import Outgoing, WebhookRule
 
 HOP_BY_HOP = frozenset(
@@ -18,9 +18,8 @@ HOP_BY_HOP = frozenset(
 
 def raw_body(exchange: Exchange) -> bytes:
     """The callback's body bytes as received (kept in base64 when they were not UTF-8)."""
-    notes = dict(exchange.notes)
-    if "body_base64" in notes:
-        return base64.b64decode(notes["body_base64"])
+    if exchange.body_base64:
+        return base64.b64decode(exchange.body_base64)
     return exchange.request_body.encode("utf-8")
 
 

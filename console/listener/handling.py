@@ -157,11 +157,6 @@ class CallbackHandler:
         if incoming.params:
             shown = list(incoming.params.items())[:MAX_SHOWN_PARAMS]
             notes["parameters"] = "; ".join(f"{k}={v}" for k, v in shown)
-        if incoming.parse_error and incoming.body:
-            try:
-                incoming.body.decode("utf-8")
-            except UnicodeDecodeError:
-                notes["body_base64"] = base64.b64encode(incoming.body).decode()
 
         outcome, code, meaning, hint = Outcome.OK, None, "", ""
         if incoming.parse_error:
@@ -298,6 +293,7 @@ class CallbackHandler:
         query = "&".join(f"{k}={v}" for k, v in incoming.query)
         url = f"{base_url.rstrip('/')}{incoming.path}" + (f"?{query}" if query else "")
         verdict = check.verdict.value + (f" ({check.scheme})" if check.scheme else "")
+        body_text, body_base64 = _body_forms(incoming.body)
         all_notes = {"source": incoming.source, "signature": f"{verdict}: {check.detail}".rstrip(": "), **notes}
         redact = self._redact
 
@@ -315,7 +311,7 @@ class CallbackHandler:
             method=incoming.method,
             url=clean(url),
             request_headers=tuple((k, clean(v)) for k, v in incoming.headers),
-            request_body=clean(incoming.body.decode("utf-8", errors="replace")),
+            request_body=clean(body_text),
             outcome=outcome,
             status=reply.status,
             response_headers=(("Content-Type", reply.content_type),),
@@ -330,7 +326,16 @@ class CallbackHandler:
             signature=check.verdict.value,
             signature_scheme=check.scheme,
             source=incoming.source,
+            body_base64=body_base64,
         )
+
+
+def _body_forms(body: bytes) -> tuple[str, str]:
+    """A body as text, and in base64 when it is not UTF-8 (the text then loses bytes; "" otherwise)."""
+    try:
+        return body.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return body.decode("utf-8", errors="replace"), base64.b64encode(body).decode()
 
 
 def _safe_claims(rule: WebhookRule, incoming: Incoming) -> bool:

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from console.core.credentials import read_dotenv
+from console.core.dotenv_file import read_dotenv
 from console.providers.webhook import Secret, WebhookRule
 
-if TYPE_CHECKING:
-    from console.core.profiles import Profile
-
 Candidates = dict[str, dict[str, list[Secret]]]  # provider -> secret name -> candidates, in order of precedence
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSecrets:
+    """Secrets kept somewhere the listener does not know (a saved profile), given by whoever builds it.
+
+    Attributes:
+        source: how a verdict names it, e.g. ``profile Zadarma prod``.
+        provider: the provider whose callbacks these secrets verify.
+        values: secret values by the webhook rule's secret names.
+    """
+
+    source: str
+    provider: str
+    values: Mapping[str, str]
 
 
 def flag_name(rule: WebhookRule, name: str) -> str:
@@ -27,7 +39,7 @@ def resolve_webhook_secrets(
     environ: Mapping[str, str] | None = None,
     dotenv_path: Path | None = None,
     simulator: bool = True,
-    profiles: Iterable[tuple[Profile, Mapping[str, str]]] = (),
+    saved: Iterable[SavedSecrets] = (),
 ) -> Candidates:
     """Every candidate secret per provider and name; each is tried, and the verdict says which one matched.
 
@@ -37,9 +49,9 @@ def resolve_webhook_secrets(
         environ: the environment (``os.environ`` by default).
         dotenv_path: a ``.env`` file, if any.
         simulator: also accept the simulators' demo secrets, so simulated callbacks verify out of the box.
-        profiles: saved profiles with their values; each of the provider's secrets it holds is a candidate.
+        saved: secrets kept elsewhere (saved profiles); each of the provider's secrets they hold is a candidate.
     """
-    saved = list(profiles)
+    kept = list(saved)
     environ = os.environ if environ is None else environ
     dotenv = read_dotenv(dotenv_path)
     given = given or {}
@@ -47,12 +59,12 @@ def resolve_webhook_secrets(
     for pid, rule in rules.items():
         per_name: dict[str, list[Secret]] = {}
         for fld in rule.secrets:
-            var = fld.env_var or f"{pid.upper()}_{fld.name.upper()}"
+            var = fld.env_name(pid)
             options = [
                 (given.get(flag_name(rule, fld.name), ""), "flag"),
                 (environ.get(var, ""), f"${var}"),
                 (dotenv.get(var, ""), ".env"),
-                *((values.get(fld.name, ""), f"profile {p.name}") for p, values in saved if p.provider == pid),
+                *((item.values.get(fld.name, ""), item.source) for item in kept if item.provider == pid),
                 (rule.simulator_secrets.get(fld.name, "") if simulator else "", "simulator demo"),
             ]
             seen: set[str] = set()

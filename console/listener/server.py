@@ -12,18 +12,19 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+import httpx
 from aiohttp import web
 
 from console.core.history import History, LoopCommitter
+from console.core.http import HttpSettings, make_client, send_raw
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, new_id
-from console.core.raw_send import send_raw
-from console.core.serverthread import ServerThread
+from console.core.serverthread import ServerError, ServerThread
 from console.listener.capture import MAX_BODY_BYTES, TooLarge, incoming_from, read_body
 from console.listener.delivery import forwardable_headers, replay_request, sent_row
 from console.listener.handling import CallbackHandler, Handled
@@ -65,8 +66,10 @@ class WebhookListener:
         port: int = 0,
         forward_to: str | None = None,
         max_body: int = MAX_BODY_BYTES,
+        http_settings: HttpSettings | None = None,
     ) -> None:
         self.handler = handler
+        self.http_settings = http_settings or HttpSettings()
         self.history = history
         self.store = store
         self.forward_to = forward_to
@@ -81,6 +84,7 @@ class WebhookListener:
         self._started_at: float | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._committer: LoopCommitter | None = None
+        self._client: httpx.AsyncClient | None = None  # forwarding and replay, on the listener's own loop
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -132,8 +136,22 @@ class WebhookListener:
     def _make_app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body)
         app.router.add_route("*", "/{tail:.*}", self._handle)
+        app.cleanup_ctx.append(self._http_client)
         app.on_cleanup.append(self._close_committer)
         return app
+
+    async def _http_client(self, _app: web.Application) -> AsyncIterator[None]:
+        """The console's HTTP client (same factory and settings as sends), made and closed on this loop."""
+        self._client = make_client(self.http_settings)
+        yield
+        client, self._client = self._client, None
+        await client.aclose()
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            raise ServerError("The webhook listener is not running")
+        return self._client
 
     async def _close_committer(self, _app: web.Application) -> None:
         """Close the commit connection on the thread that opened it, as the server stops."""
@@ -203,7 +221,7 @@ class WebhookListener:
         query = "&".join(f"{k}={v}" for k, v in incoming.query)
         url = target + (("&" if "?" in target else "?") + query if query else "")
         headers = forwardable_headers(incoming.headers)
-        sent = await send_raw(incoming.method, url, headers, incoming.body)
+        sent = await send_raw(self.client, incoming.method, url, headers, incoming.body)
         forward = sent_row("forward", row, incoming.method, url, headers, incoming.body, sent)
         forward = forward if self.store is None else self.store.append(forward)
         if self.history is not None:
@@ -231,7 +249,7 @@ class WebhookListener:
         outgoing = replay_request(row, body, rule, secret)
         base = target or f"{self.url}{urlsplit(row.url).path}"
         url = base + (("&" if "?" in base else "?") + outgoing.query if outgoing.query else "")
-        sent = await send_raw(outgoing.method, url, outgoing.headers, outgoing.body)
+        sent = await send_raw(self.client, outgoing.method, url, outgoing.headers, outgoing.body)
         result = sent_row("replay", row, outgoing.method, url, outgoing.headers, outgoing.body, sent)
         if rule is not None:
             result = replace(result, notes=(*result.notes, ("re-signed", f"with {rule.provider}'s rule")))

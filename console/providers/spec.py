@@ -76,6 +76,10 @@ class FieldSpec:
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.choices)
 
+    def env_name(self, provider_id: str) -> str:
+        """The environment variable that supplies this credential, e.g. ``ZADARMA_SECRET``."""
+        return self.env_var or f"{provider_id.upper()}_{self.name.upper()}"
+
 
 @dataclass(frozen=True, slots=True)
 class Channel:

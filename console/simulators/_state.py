@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from console.core.jsonfile import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -77,17 +77,6 @@ class StateFile:
         except FileNotFoundError:
             return ""
 
-    def _write_text(self, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
     @contextlib.contextmanager
     def open(self) -> Iterator[dict[str, Any]]:
         """Lock, load, yield the state for reading or changing, then write it back if it changed.
@@ -109,7 +98,7 @@ class StateFile:
                     self._current, self._owner = None, None
                 after = dump(data)
                 if after != (before or dump({})):
-                    self._write_text(after)
+                    write_text_atomically(self.path, after)
                 self.last_signature = self.signature()
 
     def is_open(self) -> bool:

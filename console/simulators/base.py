@@ -14,10 +14,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+import httpx
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from console.core.raw_send import send_raw
+from console.core.http import send_raw
 from console.providers import get_provider
 from console.providers.spec import ProviderSpec
 from console.providers.webhook import Outgoing, WebhookRule
@@ -91,6 +92,7 @@ class ProviderSimulator:
         self._announced = {str(m.get("id")) for m in self._store.read().get(PHONE_KEY, [])}
         self._seen_signature = self._store.last_signature
         self.callback_url: str | None = None
+        self.http_client: httpx.AsyncClient | None = None  # set by the host while it serves, on its loop
         self.callback_fault = CallbackFault.NONE
         self._scenario: tuple[str, int | None] | None = None
 
@@ -237,19 +239,17 @@ class ProviderSimulator:
 
     async def deliver(self, outgoing: list[Outgoing]) -> list[Delivery]:
         """Send the callbacks to ``callback_url`` one after the other; every attempt ends as a Delivery."""
-        url = self.callback_url
+        url, client = self.callback_url, self.http_client
         batch = self.prepare(outgoing)
-        if not url:
-            return [
-                Delivery(o.label, "", None, "No listener URL: start the listener to receive callbacks", self.clock())
-                for o in batch
-            ]
+        if not url or client is None:
+            why = "No listener URL: start the listener to receive callbacks" if client else "The simulator is stopped"
+            return [Delivery(o.label, "", None, why, self.clock()) for o in batch]
         if self.callback_fault is CallbackFault.LATE:
             await asyncio.sleep(self.late_seconds)
         results: list[Delivery] = []
         for item in batch:  # one after the other, in order: the order is part of what is being tested
             target = f"{url}?{item.query}" if item.query else url
-            sent = await send_raw(item.method, target, item.headers, item.body)
+            sent = await send_raw(client, item.method, target, item.headers, item.body)
             results.append(Delivery(item.label, target, sent.status, sent.error, self.clock()))
         return results
 

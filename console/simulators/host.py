@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from console.core import paths
+from console.core.http import make_client
 from console.core.serverthread import ServerError, ServerThread
 from console.simulators import all_simulators
 from console.simulators._state import StateFile
@@ -115,7 +116,18 @@ class SimulatorHost:
             sim.mount_prefix = f"/{pid}"
             app.add_subapp(sim.mount_prefix, sim.make_app())
         app.cleanup_ctx.append(self._polling)
+        app.cleanup_ctx.append(self._http_client)
         return app
+
+    async def _http_client(self, _app: web.Application) -> AsyncIterator[None]:
+        """One HTTP client for the simulators' callbacks, made and closed on the server's own loop."""
+        client = make_client()
+        for sim in self._sims.values():
+            sim.http_client = client
+        yield
+        for sim in self._sims.values():
+            sim.http_client = None
+        await client.aclose()
 
     async def _polling(self, _app: web.Application) -> AsyncIterator[None]:
         """Run :meth:`_poll` for as long as the server runs."""

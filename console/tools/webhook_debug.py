@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from console.listener.capture import parse_body
 from console.providers import webhook_rules
 from console.providers.webhook import Incoming, Secret, SignatureCheck
+from console.providers.webhook_body import parse_body
 
 
 def check_webhook(

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import importlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from console.core.history import History
+    from console.core.http import HttpSettings
     from console.core.models import Exchange
-    from console.core.service import ConsoleService
     from console.core.settings import Settings
     from console.core.verifications import VerificationBook
     from console.listener.server import WebhookListener
+    from console.providers.spec import Provider
+    from console.service.console_service import ConsoleService
     from console.simulators.base import Delivery
     from console.simulators.host import SimulatorHost
     from console.ui.profiles_ui import ProfileController
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 _HEAVY = (
     "httpx",
     "aiohttp.web",
-    "console.core.service",
+    "console.service.console_service",
     "console.core.history",
     "console.providers",
     "console.simulators.host",
@@ -51,17 +54,16 @@ def _warm_imports() -> None:
         importlib.import_module(name)
 
 
-def _credential_hints() -> dict[str, dict[str, str]]:
+def _credential_hints(providers: Mapping[str, Provider]) -> dict[str, dict[str, str]]:
     """Per provider, where each credential would come from (reads .env: call off the GUI thread)."""
-    from console.core.credentials import env_var_for, read_dotenv
-    from console.providers import all_providers
+    from console.core.dotenv_file import read_dotenv
 
     dotenv = read_dotenv(Path.cwd() / ".env")
     hints: dict[str, dict[str, str]] = {}
-    for pid, provider in all_providers().items():
+    for pid, provider in providers.items():
         hints[pid] = {}
         for fld in provider.spec.credentials:
-            var = env_var_for(provider.spec, fld)
+            var = fld.env_name(pid)
             source = f"${var}" if os.environ.get(var) else ".env" if dotenv.get(var) else ""
             hints[pid][fld.name] = f"from {source}" if source else f"not set: type it, or set ${var} / .env"
     return hints
@@ -82,6 +84,8 @@ class ConsoleApp:
         self.replay_dialog: QDialog | None = None
         self.settings: Settings | None = None
         self.profiles: ProfileController | None = None
+        self.providers: dict[str, Provider] = {}
+        self.http_settings: HttpSettings | None = None
         self._closed = asyncio.Event()
         self.window.closing.connect(self._closed.set)
 
@@ -93,16 +97,17 @@ class ConsoleApp:
         settings, ui_state = await asyncio.gather(asyncio.to_thread(load_settings), asyncio.to_thread(load_ui_state))
         self.window.restore_ui_state(ui_state)
         await asyncio.to_thread(_warm_imports)
-        hints = await asyncio.to_thread(_credential_hints)
-
         from console.core import paths
         from console.core.history import History
         from console.core.http import HttpSettings, make_client
-        from console.core.service import ConsoleService
         from console.core.verifications import VerificationBook
         from console.providers import all_providers
+        from console.service.console_service import ConsoleService
         from console.simulators.host import SimulatorHost
         from console.ui.provider_form import ProviderForm
+
+        self.providers = await asyncio.to_thread(all_providers)  # imports every provider module: off-thread
+        hints = await asyncio.to_thread(_credential_hints, self.providers)
 
         self.history = await asyncio.to_thread(History, paths.history_path())
         book = VerificationBook(self.history)
@@ -116,13 +121,16 @@ class ConsoleApp:
         except Exception as exc:  # the app stays usable against live APIs
             sim_text = f"Simulators failed to start: {exc}"
             self.window.show_banner(sim_text)
-        self.client = make_client(HttpSettings(timeout_s=settings.timeout_s, ca_bundle=settings.ca_bundle))
+        self.http_settings = HttpSettings(timeout_s=settings.timeout_s, ca_bundle=settings.ca_bundle)
+        self.client = make_client(self.http_settings)
         self.service = ConsoleService(
             self.client,
             self.store,
             self.history,
             self.host.base_url if self.host else None,
+            providers=self.providers,
             dotenv_path=Path.cwd() / ".env",
+            settings=self.http_settings,
             book=book,
         )
         self.service.on_verification(self.bridge.publish_verification)
@@ -138,7 +146,7 @@ class ConsoleApp:
         await self.start_listener("127.0.0.1", settings.listener_port)
         forms = {
             pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
-            for pid, p in all_providers().items()
+            for pid, p in self.providers.items()
         }
         if self.host is not None:
             host = self.host
@@ -152,7 +160,7 @@ class ConsoleApp:
         where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
         self.window.attach(self.service, forms, f"{sim_text} · {where}")
         self._offer_urls()
-        from console.core.spend_guard import SpendGuard
+        from console.service.spend_guard import SpendGuard
         from console.ui.profiles_ui import ProfileController
 
         self.window.set_spend_guard(
@@ -167,7 +175,7 @@ class ConsoleApp:
                 spend_refuse=refuse,
             )
         )
-        self.profiles = ProfileController(self.window)
+        self.profiles = ProfileController(self.window, self.providers)
         self.profiles.message.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
         self.profiles.values_changed.connect(lambda values: spawn(self._use_profile_secrets(values)))
         self.window.profiles = self.profiles
@@ -185,11 +193,11 @@ class ConsoleApp:
         from console.listener.handling import CallbackHandler
         from console.listener.secrets import resolve_webhook_secrets
         from console.listener.server import WebhookListener
-        from console.providers import webhook_rules
 
-        rules = webhook_rules()
+        rules = {pid: p.webhook for pid, p in self.providers.items() if p.webhook is not None}
         secrets = resolve_webhook_secrets(rules, dotenv_path=Path.cwd() / ".env")
-        return WebhookListener(CallbackHandler(rules, secrets, book), self.history, self.store, port=port)
+        handler = CallbackHandler(rules, secrets, book)
+        return WebhookListener(handler, self.history, self.store, port=port, http_settings=self.http_settings)
 
     async def _use_profile_secrets(self, values: list[Any]) -> None:
         """The listener verifies signatures with the saved profiles' secrets too (reads .env: off-thread)."""
@@ -199,7 +207,7 @@ class ConsoleApp:
             return
         handler = self.listener.handler
         secrets = await asyncio.to_thread(
-            resolve_webhook_secrets, handler.rules, dotenv_path=Path.cwd() / ".env", profiles=values
+            resolve_webhook_secrets, handler.rules, dotenv_path=Path.cwd() / ".env", saved=values
         )
         handler.set_secrets(secrets)
 

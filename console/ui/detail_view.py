@@ -147,7 +147,7 @@ class DetailView(QWidget):
             response = f"No response.\n{ex.message}"
         self.response.setPlainText(PRIVACY.mask(_clip(response)))
         self.open_raw.setVisible(len(ex.response_body) > MAX_SHOWN or len(ex.request_body) > MAX_SHOWN)
-        self.notes.setPlainText(PRIVACY.mask("\n".join(f"{k}: {v}" for k, v in ex.notes) or "—"))
+        self.notes.setPlainText(PRIVACY.mask("\n".join(f"{k}: {v}" for k, v in ex.described_notes()) or "—"))
 
     async def open_raw_body(self) -> Path | None:
         """Write the full bodies to a file (off the GUI thread) and open it with the desktop's viewer."""

@@ -28,8 +28,9 @@ from console.ui.phone_view import PhoneView
 from console.ui.real_send import RealSendGate
 
 if TYPE_CHECKING:
-    from console.core.service import ConsoleService, OperationRequest, OperationResult
-    from console.core.spend_guard import SpendGuard
+    from console.service.console_service import ConsoleService
+    from console.service.operations import OperationRequest, OperationResult
+    from console.service.spend_guard import SpendGuard
     from console.ui.detail_view import DetailView
     from console.ui.history_dialog import HistoryDialog
     from console.ui.listener_panel import ListenerPanel
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def open_spend_guard(self) -> None:
         """Edit the spend guard; the app applies and saves it."""
-        from console.core.spend_guard import SpendGuard
+        from console.service.spend_guard import SpendGuard
         from console.ui.spend_dialog import SpendDialog
 
         dialog = SpendDialog(self.gate.rules or SpendGuard((), 60.0, 20), self.gate.refuse, self)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.profiles import Profile
+from console.service.profiles import Profile
 from console.ui import theme
 
 NO_PROFILE = "No profile: typed, $VARS or .env"

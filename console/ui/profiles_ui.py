@@ -11,8 +11,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from console.core.errors import InputError
-from console.core.profiles import Profile, ProfileBook, values_from_environment
 from console.core.secret_store import EncryptedFileStore, WrongPassphrase
+from console.providers.spec import Provider
+from console.service.profiles import Profile, ProfileBook, values_from_environment
 from console.ui.excepthook import spawn
 from console.ui.provider_form import CUSTOM_ENV, ProviderForm
 
@@ -24,16 +25,17 @@ class ProfileController(QObject):
 
     Signals:
         message(str): a line for the status bar (saved, deleted, wrong passphrase…).
-        values_changed(list): every profile with its values, whenever they can be read anew (unlocked, saved,
+        values_changed(list): every profile's secrets (SavedSecrets), whenever they can be read anew (unlocked, saved,
             deleted): the listener verifies callback signatures with them too.
     """
 
     message = Signal(str)
     values_changed = Signal(list)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, providers: Mapping[str, Provider]) -> None:
         super().__init__(parent)
         self.parent_widget = parent
+        self.providers = providers
         self.book: ProfileBook | None = None
         self.forms: dict[str, ProviderForm] = {}
 
@@ -51,7 +53,7 @@ class ProfileController(QObject):
         except WrongPassphrase as exc:  # the environment's passphrase is wrong: ask instead
             self.message.emit(f"{exc} The console will ask for it.")
             store = EncryptedFileStore(secrets_file_path())
-        self.book = ProfileBook(store)
+        self.book = ProfileBook(store, self.providers)
         for form in self.forms.values():
             form.profile_save_requested.connect(lambda name, f=form: spawn(self.save_from_form(f, name)))
             form.profile_import_requested.connect(lambda name, path, f=form: spawn(self.import_dotenv(f, name, path)))
@@ -65,7 +67,7 @@ class ProfileController(QObject):
         if self.book is None or self.book.store.locked:
             return
         try:
-            values = await asyncio.to_thread(self.book.all_values)
+            values = await asyncio.to_thread(self.book.saved_secrets)
         except InputError as exc:
             self.message.emit(f"Profiles could not be read: {exc}")
             return
@@ -143,9 +145,9 @@ class ProfileController(QObject):
         The names are the providers' own: ``HCP_KEY``, ``ZADARMA_SECRET``, ``YCLOUD_WEBHOOK_SECRET``…
         """
         if path:
-            values = await asyncio.to_thread(values_from_environment, form.spec.id, {}, Path(path))
+            values = await asyncio.to_thread(values_from_environment, self.providers[form.spec.id], {}, Path(path))
         else:
-            values = await asyncio.to_thread(values_from_environment, form.spec.id, None, None)
+            values = await asyncio.to_thread(values_from_environment, self.providers[form.spec.id], None, None)
         if not values:
             where = path or "The environment"
             form.status.setText(f"{where} has none of {form.spec.label}'s variables: nothing imported.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 
@@ -24,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import Exchange, Verification
-from console.core.profiles import Profile
-from console.core.service import OperationRequest, OperationResult
 from console.providers.spec import OperationKind, ProviderSpec
+from console.service.operations import OperationRequest, OperationResult
+from console.service.profiles import Profile
 from console.ui import theme
 from console.ui.field_widgets import FieldWidget
 from console.ui.profile_row import ProfileRow
@@ -39,13 +38,6 @@ ACTION_TEXT = {
     OperationKind.LOOKUP: "Fetch",
     OperationKind.SETUP: "Apply",
 }
-
-
-def _profile_of(exchange: Exchange) -> str:
-    """The profile an exchange's credentials came from (its "credentials" note), or ""."""
-    note = dict(exchange.notes).get("credentials", "")
-    found = re.search(r"from profile (.+?)(?:, \w+ from |$)", note)
-    return found.group(1) if found else ""
 
 
 class _Page(QWidget):
@@ -470,7 +462,7 @@ class ProviderForm(QWidget):
         for name, value in exchange.fields:
             if name in fields and "•" not in value:  # masked values (typed codes) are not restored
                 fields[name].set(value)
-        profile = _profile_of(exchange)
+        profile = exchange.profile
         if profile in self.profiles:  # sent with a saved profile: choose it again (it brings its environment)
             self.select_profile(profile)
         elif exchange.env in [env.id for env in self.spec.all_environments()]:
@@ -590,7 +582,7 @@ class ProviderForm(QWidget):
         notes = {k.lower(): v for k, v in ex.notes}
         if "x-ratelimit-remaining" in notes:
             latency += f" · rate limit {notes['x-ratelimit-remaining']}/{notes.get('x-ratelimit-limit', '?')} left"
-        verdict = f"Credentials: {notes['verdict']} · " if "verdict" in notes else ""
+        verdict = f"Credentials: {ex.verdict} · " if ex.verdict else ""
         text = f"{verdict}{status}{ex.summary}{latency}"
         for extra in (ex.message, ex.meaning):
             if extra and extra not in text:

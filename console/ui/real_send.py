@@ -11,8 +11,9 @@ from console.ui.excepthook import spawn
 from console.ui.privacy import PRIVACY
 
 if TYPE_CHECKING:
-    from console.core.service import ConsoleService, OperationRequest
-    from console.core.spend_guard import SpendGuard, SpendReport
+    from console.service.console_service import ConsoleService
+    from console.service.operations import OperationRequest
+    from console.service.spend_guard import SpendGuard, SpendReport
     from console.ui.provider_form import ProviderForm
 
 Ask = Callable[[str, str, list[str], list[str]], bool]
@@ -57,7 +58,7 @@ class RealSendGate:
 
     def use(self, rules: SpendGuard, refuse: bool) -> None:
         """These rules from now on: the service enforces them (``refuse``) or the gate warns."""
-        from console.core.spend_guard import SpendGuard
+        from console.service.spend_guard import SpendGuard
 
         self.rules, self.refuse = rules, refuse
         if self.service is not None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.spend_guard import SpendGuard
+from console.service.spend_guard import SpendGuard
 from console.ui import theme
 
 

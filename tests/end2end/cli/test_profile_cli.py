@@ -89,6 +89,8 @@ def test_custom_profile_needs_consent_and_environment_beats_profile(simulator: S
         del os.environ["ZADARMA_SECRET"]
     assert code == 0
     assert lines[0]["notes"]["credentials"] == "key from profile staging, secret from $ZADARMA_SECRET"
+    assert lines[0]["credential_sources"] == {"key": "profile staging", "secret": "$ZADARMA_SECRET"}
+    assert lines[0]["profile"] == "staging"
 
 
 def test_locked_or_wrong_passphrase_is_a_clear_refusal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,9 +18,9 @@ import pytest
 
 from console.core import paths
 from console.core.settings import save_ui_state, settings_path
-from console.core.spend_guard import SpendGuard
 from console.providers import get_provider
 from console.providers.spec import OperationKind
+from console.service.spend_guard import SpendGuard
 from console.ui.app import ConsoleApp
 from tests.end2end.gui.test_zadarma_gui import _press
 from tests.helpers.qtasync import run, until
@@ -82,7 +82,7 @@ def test_no_artefact_holds_a_secret(
             form.set_credential(name, value)
         result = run(qloop, _press(console, form))
         assert result.exchange.status is not None, result.exchange.message  # it really went out
-        assert f"{next(iter(creds))} from flag" in dict(result.exchange.notes)["credentials"]
+        assert f"{next(iter(creds))} from flag" in result.exchange.credentials_text
         if pid == "zadarma":
             assert run(qloop, console.profiles.save_from_form(form, "Zadarma masked")) is not None
         run(qloop, console.window.detail.open_raw_body())

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from console.core.models import Outcome
-from console.core.profiles import Profile, ProfileBook
 from console.core.secret_store import EncryptedFileStore, secrets_file_path
-from console.core.spend_guard import SpendGuard
+from console.providers import all_providers
+from console.service.profiles import Profile, ProfileBook
+from console.service.spend_guard import SpendGuard
 from console.ui.app import ConsoleApp
 from console.ui.provider_form import ProviderForm
 from tests.end2end.gui.test_zadarma_gui import _form, _press
@@ -66,7 +67,8 @@ def test_save_a_profile_from_the_form_and_send_with_it(
 
     refused = run(qloop, _press(console, form))
     assert refused.exchange.status == 401
-    assert ("credentials", "key from simulator demo, secret from profile Zadarma wrong") in refused.exchange.notes
+    assert refused.exchange.credential_sources == (("key", "simulator demo"), ("secret", "profile Zadarma wrong"))
+    assert refused.exchange.profile == "Zadarma wrong"
 
     form.select_profile("")
     assert run(qloop, _press(console, form)).ok
@@ -79,7 +81,9 @@ def test_a_locked_file_asks_for_the_passphrase_before_sending(
     store = EncryptedFileStore(secrets_file_path())
     store.unlock("right-one")
     creds = console.host.credentials("zadarma")
-    ProfileBook(store).save(Profile("Zadarma staging", "zadarma", "custom", console.host.base_url("zadarma")), creds)
+    ProfileBook(store, all_providers()).save(
+        Profile("Zadarma staging", "zadarma", "custom", console.host.base_url("zadarma")), creds
+    )
     assert console.profiles is not None
     run(qloop, console.profiles.refresh())
     form = _form(console)
@@ -98,9 +102,7 @@ def test_a_locked_file_asks_for_the_passphrase_before_sending(
     result = run(qloop, _press(console, form))
     assert result.ok
     assert shown == ["", f"The passphrase does not open {secrets_file_path()}."]
-    assert ("credentials", "key from profile Zadarma staging, secret from profile Zadarma staging") in (
-        result.exchange.notes
-    )
+    assert result.exchange.credentials_text == "key from profile Zadarma staging, secret from profile Zadarma staging"
     console.window.lock_secrets()  # File > Lock secrets: the next use asks again
     assert "Secrets locked" in console.window.statusBar().currentMessage()
     shown = _passphrases(console, monkeypatch, "right-one")
@@ -223,7 +225,9 @@ def test_the_listener_verifies_with_a_profiles_secret_once_unlocked(
 
     store = EncryptedFileStore(secrets_file_path())
     store.unlock("pp")
-    ProfileBook(store).save(Profile("YCloud prod", "ycloud", "live"), {"webhook_secret": "whsec_gui_profile_5"})
+    ProfileBook(store, all_providers()).save(
+        Profile("YCloud prod", "ycloud", "live"), {"webhook_secret": "whsec_gui_profile_5"}
+    )
     assert console.profiles is not None
     assert console.listener is not None
     _passphrases(console, monkeypatch, "pp")

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from console.core.models import Outcome, VerificationState
-from console.core.service import OperationResult
+from console.service.operations import OperationResult
 from console.simulators.base import Fault
 from console.ui.app import ConsoleApp
 from console.ui.provider_form import ProviderForm

@@ -13,7 +13,9 @@ from console.core.export import evidence, to_har, to_httpx, to_jsonl
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
-from console.core.service import ConsoleService, OperationRequest
+from console.providers import all_providers
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
 from console.simulators.host import SimulatorHost
 
 SECRET = "sim_zadarma_secret"
@@ -23,7 +25,7 @@ SECRET = "sim_zadarma_secret"
 async def service(tmp_path: Path) -> AsyncIterator[ConsoleService]:
     with SimulatorHost(state_dir=tmp_path / "sim", providers=["zadarma", "ycloud"]) as host:
         async with make_client() as client:
-            yield ConsoleService(client, LogStore(), None, host.base_url, environ={})
+            yield ConsoleService(client, LogStore(), None, host.base_url, environ={}, providers=all_providers())
 
 
 async def test_har_has_the_required_1_2_fields_and_skips_refused_attempts(service: ConsoleService) -> None:
@@ -77,3 +79,26 @@ def test_httpx_code_reproduces_an_unsigned_request(monkeypatch: pytest.MonkeyPat
     )
     exec(to_httpx(ex).replace("print(", "_ = ("), {})  # run the generated snippet itself
     assert (seen[0].method, str(seen[0].url), seen[0].content) == ("POST", "https://h.example/x?a=1", b'{"to": "+1"}')
+
+
+def test_records_of_0_1_0_keep_their_verdict_and_raw_body_in_typed_fields() -> None:
+    from console.core.models import Exchange
+
+    stored = {
+        "id": "x-1",
+        "seq": 1,
+        "started_at": 1.0,
+        "provider": "zadarma",
+        "operation": "webhook",
+        "env": "listener",
+        "method": "POST",
+        "url": "http://127.0.0.1/hooks/zadarma",
+        "request_headers": [],
+        "request_body": "\ufffd",
+        "outcome": "ok",
+        "notes": [["verdict", "wrong API secret"], ["body_base64", "//4="], ["source", "127.0.0.1"]],
+    }
+    exchange = Exchange.from_dict(stored)
+    assert (exchange.verdict, exchange.body_base64) == ("wrong API secret", "//4=")
+    assert exchange.notes == (("source", "127.0.0.1"),)
+    assert Exchange.from_dict(exchange.to_dict()) == exchange

@@ -6,7 +6,7 @@ import pytest
 
 from console.core.errors import InputError
 from console.core.phones import PhoneStyle, normalize_phone
-from console.core.validation import validate_fields
+from console.providers.validation import validate_fields
 from console.providers.zadarma import SPEC
 
 

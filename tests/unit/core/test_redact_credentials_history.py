@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from console.core.credentials import resolve_credentials
 from console.core.history import History
 from console.core.models import Exchange, Outcome, Verification, VerificationState
 from console.core.redact import mask, redact_headers, redact_text
 from console.providers.zadarma import SPEC
+from console.service.credentials import resolve_credentials
 
 
 def test_mask_and_redact() -> None:

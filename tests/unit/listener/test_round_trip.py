@@ -14,12 +14,13 @@ from console.core.history import History
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.core.models import Outcome, VerificationState
-from console.core.service import ConsoleService, OperationRequest, OperationResult
 from console.core.verifications import VerificationBook
 from console.listener.handling import CallbackHandler
 from console.listener.secrets import resolve_webhook_secrets
 from console.listener.server import WebhookListener
-from console.providers import webhook_rules
+from console.providers import all_providers, webhook_rules
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest, OperationResult
 from console.simulators.base import SimulatorError
 from console.simulators.host import SimulatorHost
 
@@ -44,7 +45,9 @@ class World:
     def send_call_button(self, to: str = "+48575555555") -> OperationResult:
         async def go() -> OperationResult:
             async with make_client() as client:
-                service = ConsoleService(client, self.store, self.history, self.host.base_url, book=self.book)
+                service = ConsoleService(
+                    client, self.store, self.history, self.host.base_url, book=self.book, providers=all_providers()
+                )
                 request = OperationRequest("zadarma", "send", "call_button", {"to": to, **SOUNDS})
                 return await service.run(request)
 
@@ -174,7 +177,9 @@ def test_a_callback_to_a_dead_listener_is_a_delivery_error(world: World) -> None
 def _wait_call(world: World, window: str = "60") -> OperationResult:
     async def go() -> OperationResult:
         async with make_client() as client:
-            service = ConsoleService(client, world.store, world.history, world.host.base_url, book=world.book)
+            service = ConsoleService(
+                client, world.store, world.history, world.host.base_url, book=world.book, providers=all_providers()
+            )
             request = OperationRequest("ssms", "send", "wait_call", {"to": "+79670311122", "call_protection": window})
             return await service.run(request)
 
@@ -228,7 +233,9 @@ def test_a_late_call_expires_the_verification(world: World) -> None:
 def _whatsapp(world: World, provider: str) -> OperationResult:
     async def go() -> OperationResult:
         async with make_client() as client:
-            service = ConsoleService(client, world.store, world.history, world.host.base_url, book=world.book)
+            service = ConsoleService(
+                client, world.store, world.history, world.host.base_url, book=world.book, providers=all_providers()
+            )
             return await service.run(OperationRequest(provider, "send", None, {"to": "+447911123456"}))
 
     return asyncio.run(go())

@@ -11,7 +11,9 @@ import pytest
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.core.models import Outcome, VerificationState
-from console.core.service import ConsoleService, OperationRequest
+from console.providers import all_providers
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
 from console.simulators.host import SimulatorHost
 from console.simulators.ssms import SsmsSimulator
 
@@ -25,7 +27,7 @@ def host(tmp_path: Path) -> Iterator[SimulatorHost]:
 @pytest.fixture
 async def service(host: SimulatorHost) -> AsyncIterator[ConsoleService]:
     async with make_client() as client:
-        yield ConsoleService(client, LogStore(), None, host.base_url, environ={})
+        yield ConsoleService(client, LogStore(), None, host.base_url, environ={}, providers=all_providers())
 
 
 async def test_push_msg_then_report_then_local_check(service: ConsoleService, host: SimulatorHost) -> None:
@@ -95,7 +97,7 @@ async def test_a_tls_failure_says_which_preset_to_try(monkeypatch: pytest.Monkey
         raise httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number", request=request)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handshake_fails)) as client:
-        service = ConsoleService(client, LogStore(), None, None, environ={"SSMS_KEY": "k"})
+        service = ConsoleService(client, LogStore(), None, None, environ={"SSMS_KEY": "k"}, providers=all_providers())
         failed = await service.run(OperationRequest("ssms", "balance", env="live"))
     assert failed.exchange.error_code == "tls"
     assert "api.ssms.su" in failed.exchange.hint

@@ -10,7 +10,9 @@ import pytest
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.core.models import VerificationState
-from console.core.service import ConsoleService, OperationRequest
+from console.providers import all_providers
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
 from console.simulators.host import SimulatorHost
 
 
@@ -23,7 +25,7 @@ def host(tmp_path: Path) -> Iterator[SimulatorHost]:
 @pytest.fixture
 async def service(host: SimulatorHost) -> AsyncIterator[ConsoleService]:
     async with make_client() as client:
-        yield ConsoleService(client, LogStore(), None, host.base_url, environ={})
+        yield ConsoleService(client, LogStore(), None, host.base_url, environ={}, providers=all_providers())
 
 
 async def test_vbee_call_speaks_the_code_and_the_local_check_verifies(

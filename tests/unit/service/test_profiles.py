@@ -8,8 +8,6 @@ from pathlib import Path
 import keyring
 import pytest
 
-from console.core.credentials import resolve_credentials
-from console.core.profiles import Profile, ProfileBook, ProfileError, values_from_environment
 from console.core.secret_store import (
     EncryptedFileStore,
     KeyringStore,
@@ -18,7 +16,9 @@ from console.core.secret_store import (
     keyring_usable,
     open_store,
 )
-from console.providers import get_provider
+from console.providers import all_providers, get_provider
+from console.service.credentials import resolve_credentials
+from console.service.profiles import Profile, ProfileBook, ProfileError, values_from_environment
 from tests.helpers.keyrings import MemoryKeyring
 
 ZADARMA = get_provider("zadarma").spec
@@ -37,7 +37,7 @@ def test_keyring_backend_keeps_the_secrets_and_the_list_keeps_none(
     assert keyring_usable()
     store = open_store({})
     assert isinstance(store, KeyringStore)
-    book = ProfileBook(store, tmp_path / "profiles.json")
+    book = ProfileBook(store, all_providers(), tmp_path / "profiles.json")
     book.save(Profile("Zadarma prod", "zadarma", "live"), {"key": "K-prod-1", "secret": "S-prod-1"})
     assert memory_keyring.passwords[("otp-console", "profile/Zadarma prod/secret")] == "S-prod-1"
     assert book.credentials("Zadarma prod", "zadarma") == {"key": "K-prod-1", "secret": "S-prod-1"}
@@ -57,7 +57,7 @@ def test_keyring_backend_keeps_the_secrets_and_the_list_keeps_none(
 
 
 def test_update_keeps_untouched_secrets_and_replace_drops_them(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
-    book = ProfileBook(KeyringStore(), tmp_path / "profiles.json")
+    book = ProfileBook(KeyringStore(), all_providers(), tmp_path / "profiles.json")
     book.save(Profile("z", "zadarma", "live"), {"key": "k1", "secret": "s1"})
     book.save(Profile("z", "zadarma", "sandbox"), {"secret": "s2"})
     assert book.credentials("z") == {"key": "k1", "secret": "s2"}
@@ -68,7 +68,7 @@ def test_update_keeps_untouched_secrets_and_replace_drops_them(memory_keyring: M
 
 
 def test_bad_profiles_are_refused_with_reasons(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
-    book = ProfileBook(KeyringStore(), tmp_path / "profiles.json")
+    book = ProfileBook(KeyringStore(), all_providers(), tmp_path / "profiles.json")
     with pytest.raises(ProfileError, match="no environment 'staging'"):
         book.save(Profile("a", "zadarma", "staging"), {})
     with pytest.raises(ProfileError, match="base URL"):
@@ -89,7 +89,7 @@ def test_file_fallback_is_encrypted_and_needs_the_passphrase(tmp_path: Path) -> 
     with pytest.raises(SecretsLocked, match="OTP_CONSOLE_PASSPHRASE"):
         store.get("x")
     store.unlock("correct horse")
-    book = ProfileBook(store, tmp_path / "profiles.json")
+    book = ProfileBook(store, all_providers(), tmp_path / "profiles.json")
     book.save(Profile("HCP", "hamkaran", "live"), {"key": "hcp-secret-value-42"})
     raw = path.read_bytes()
     assert b"hcp-secret-value-42" not in raw
@@ -101,7 +101,9 @@ def test_file_fallback_is_encrypted_and_needs_the_passphrase(tmp_path: Path) -> 
         again.unlock("wrong horse")
     assert again.locked
     again.unlock("correct horse")
-    assert ProfileBook(again, tmp_path / "profiles.json").credentials("HCP") == {"key": "hcp-secret-value-42"}
+    assert ProfileBook(again, all_providers(), tmp_path / "profiles.json").credentials("HCP") == {
+        "key": "hcp-secret-value-42"
+    }
     again.lock()
     with pytest.raises(SecretsLocked):
         again.get("profile/HCP/key")
@@ -151,9 +153,12 @@ def test_in_the_simulator_a_profile_beats_the_demo_credentials() -> None:
 def test_import_from_environment_and_dotenv_by_documented_names(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
     dotenv.write_text("HCP_KEY=hcp-from-dotenv\nVBEE_API_SECRET=vs\n")
-    assert values_from_environment("hamkaran", {}, dotenv) == {"key": "hcp-from-dotenv"}
-    assert values_from_environment("hamkaran", {"HCP_KEY": "env"}, dotenv) == {"key": "env"}
-    assert values_from_environment("vbee", {"VBEE_API_KEY": "vk"}, dotenv) == {"api_key": "vk", "api_secret": "vs"}
+    assert values_from_environment(get_provider("hamkaran"), {}, dotenv) == {"key": "hcp-from-dotenv"}
+    assert values_from_environment(get_provider("hamkaran"), {"HCP_KEY": "env"}, dotenv) == {"key": "env"}
+    assert values_from_environment(get_provider("vbee"), {"VBEE_API_KEY": "vk"}, dotenv) == {
+        "api_key": "vk",
+        "api_secret": "vs",
+    }
 
 
 def test_a_profile_keeps_the_providers_callback_secrets_and_the_listener_tries_them(
@@ -164,12 +169,12 @@ def test_a_profile_keeps_the_providers_callback_secrets_and_the_listener_tries_t
 
     dotenv = tmp_path / ".env"
     dotenv.write_text("YCLOUD_API_KEY=yk-1\nYCLOUD_WEBHOOK_SECRET=whsec_from_dotenv\n")
-    imported = values_from_environment("ycloud", {}, dotenv)
+    imported = values_from_environment(get_provider("ycloud"), {}, dotenv)
     assert imported == {"api_key": "yk-1", "webhook_secret": "whsec_from_dotenv"}
-    book = ProfileBook(KeyringStore(), tmp_path / "profiles.json")
+    book = ProfileBook(KeyringStore(), all_providers(), tmp_path / "profiles.json")
     book.save(Profile("YCloud prod", "ycloud", "live"), imported)
     book.save(Profile("Zadarma prod", "zadarma", "live"), {"secret": "zs-profile-1"})
-    candidates = resolve_webhook_secrets(webhook_rules(), environ={}, profiles=book.all_values())
+    candidates = resolve_webhook_secrets(webhook_rules(), environ={}, saved=book.saved_secrets())
     assert [(s.value, s.source) for s in candidates["ycloud"]["webhook_secret"]] == [
         ("whsec_from_dotenv", "profile YCloud prod"),
         ("whsec_sim_ycloud", "simulator demo"),
@@ -180,7 +185,7 @@ def test_a_profile_keeps_the_providers_callback_secrets_and_the_listener_tries_t
 def test_a_damaged_profile_list_loses_nothing_else(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
     path = tmp_path / "profiles.json"
     path.write_text('{"profiles": [{"name": "ok", "provider": "hamkaran"}, {"nonsense": 1}, "x"]}')
-    book = ProfileBook(KeyringStore(), path)
+    book = ProfileBook(KeyringStore(), all_providers(), path)
     assert [p.name for p in book.list()] == ["ok"]  # the readable entry stays; the rest is skipped
     path.write_text("{not json")
     assert book.list() == []

@@ -10,7 +10,9 @@ import pytest
 
 from console.core.http import make_client
 from console.core.logstore import LogStore
-from console.core.service import ConsoleService, OperationRequest
+from console.providers import all_providers
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
 from console.simulators.host import SimulatorHost
 
 
@@ -18,11 +20,11 @@ from console.simulators.host import SimulatorHost
 async def host_service(tmp_path: Path) -> AsyncIterator[tuple[SimulatorHost, ConsoleService]]:
     with SimulatorHost(state_dir=tmp_path / "sim") as host:
         async with make_client() as client:
-            yield host, ConsoleService(client, LogStore(), None, host.base_url, environ={})
+            yield host, ConsoleService(client, LogStore(), None, host.base_url, environ={}, providers=all_providers())
 
 
 def _verdict(result: object) -> str:
-    return dict(result.exchange.notes)["verdict"]  # type: ignore[attr-defined]
+    return result.exchange.verdict  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,6 @@ async def test_network_failure() -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
-        service = ConsoleService(client, LogStore(), None, None, environ={"HCP_KEY": "k"})
+        service = ConsoleService(client, LogStore(), None, None, environ={"HCP_KEY": "k"}, providers=all_providers())
         result = await service.run(OperationRequest("hamkaran", "balance", env="live"))
     assert _verdict(result) == "network failure"

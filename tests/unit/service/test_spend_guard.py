@@ -8,8 +8,10 @@ import httpx
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
-from console.core.service import ConsoleService, OperationRequest
-from console.core.spend_guard import SpendGuard
+from console.providers import all_providers
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
+from console.service.spend_guard import SpendGuard
 
 
 def _sent(to: str, ago: float, env: str = "live") -> Exchange:
@@ -49,7 +51,15 @@ async def test_a_guarded_real_send_is_refused_before_anything_is_sent() -> None:
     sent: list[httpx.Request] = []
     client = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: (sent.append(r), httpx.Response(200))[1]))
     environ = {"ZADARMA_KEY": "k", "ZADARMA_SECRET": "s"}
-    service = ConsoleService(client, LogStore(), None, None, environ=environ, guard=SpendGuard(allow=("+48575555555",)))
+    service = ConsoleService(
+        client,
+        LogStore(),
+        None,
+        None,
+        environ=environ,
+        guard=SpendGuard(allow=("+48575555555",)),
+        providers=all_providers(),
+    )
     result = await service.run(OperationRequest("zadarma", "send", "sms", {"to": "+442037691880"}, env="live"))
     await client.aclose()
     assert result.exchange.outcome is Outcome.REFUSED
@@ -68,7 +78,7 @@ async def test_a_send_history_has_not_committed_yet_still_counts() -> None:
     store = LogStore()
     store.extend([older, newest])  # the older one is in both: counted once
     async with httpx.AsyncClient() as client:
-        service = ConsoleService(client, store, LaggingHistory(), None)  # type: ignore[arg-type]
+        service = ConsoleService(client, store, LaggingHistory(), None, providers=all_providers())  # type: ignore[arg-type]
         report = await service.spend_report("zadarma", "+48575555555", SpendGuard(cooldown_s=60, daily_cap=10))
     assert report.last_to_number_s is not None
     assert report.last_to_number_s < 60

@@ -10,22 +10,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from dotenv import dotenv_values
-
+from console.core.dotenv_file import read_dotenv
 from console.core.errors import CredentialsError
-from console.providers.spec import FieldSpec, ProviderSpec
-
-
-def env_var_for(spec: ProviderSpec, fld: FieldSpec) -> str:
-    """The environment variable that supplies a credential, e.g. ``ZADARMA_SECRET``."""
-    return fld.env_var or f"{spec.id.upper()}_{fld.name.upper()}"
-
-
-def read_dotenv(path: Path | None) -> dict[str, str]:
-    """Values of a ``.env`` file, or nothing when there is none."""
-    if path is None or not path.is_file():
-        return {}
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+from console.providers.spec import ProviderSpec
 
 
 def resolve_credentials(
@@ -51,7 +38,7 @@ def resolve_credentials(
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     for fld in spec.credentials:
-        var = env_var_for(spec, fld)
+        var = fld.env_name(spec.id)
         if given.get(fld.name):
             values[fld.name], sources[fld.name] = given[fld.name], "flag"
         elif environ.get(var):
@@ -69,5 +56,5 @@ def require_credentials(spec: ProviderSpec, values: Mapping[str, str]) -> None:
     """Refuse to send when a required credential is missing, naming where it could come from."""
     missing = [f for f in spec.credentials if f.required and not values.get(f.name)]
     if missing:
-        names = ", ".join(f"{f.label} (--{f.name} or ${env_var_for(spec, f)})" for f in missing)
+        names = ", ".join(f"{f.label} (--{f.name} or ${f.env_name(spec.id)})" for f in missing)
         raise CredentialsError(f"Missing {spec.label} credentials: {names}.", field=missing[0].name)

@@ -2,7 +2,7 @@
 
 The list (names, providers, environments, base URLs) is a JSON file beside the settings and holds no secret;
 the credential values live in a :class:`~console.core.secret_store.SecretStore`. Blocking: call off the GUI
-thread.
+thread. The book is given the providers it knows (whoever builds it passes the registry's).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from console.core import paths
-from console.core.credentials import env_var_for, read_dotenv
+from console.core.dotenv_file import read_dotenv
 from console.core.errors import InputError
+from console.core.jsonfile import read_json, write_json
 from console.core.secret_store import SecretStore
-from console.core.settings import read_json, write_json
-from console.providers import get_provider, webhook_rules
-from console.providers.spec import FieldSpec
+from console.listener.secrets import SavedSecrets
+from console.providers.spec import FieldSpec, Provider
 
 CUSTOM_ENV = "custom"
 
@@ -58,25 +58,24 @@ def _secret_name(profile: str, credential: str) -> str:
     return f"profile/{profile}/{credential}"
 
 
-def secret_fields(provider: str) -> list[FieldSpec]:
+def secret_fields(provider: Provider) -> list[FieldSpec]:
     """What a profile of ``provider`` can keep: its credentials, then its callbacks' signing secrets."""
-    fields = list(get_provider(provider).spec.credentials)
-    rule = webhook_rules().get(provider)
+    fields = list(provider.spec.credentials)
+    rule = provider.webhook
     names = {f.name for f in fields}
     fields += [f for f in (rule.secrets if rule else ()) if f.name not in names]
     return fields
 
 
 def values_from_environment(
-    provider: str, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+    provider: Provider, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
 ) -> dict[str, str]:
     """A provider's secrets from ``HCP_KEY``-style names: environment variables first, then a ``.env`` file."""
-    spec = get_provider(provider).spec
     environ = os.environ if environ is None else environ
     dotenv = read_dotenv(dotenv_path)
     found: dict[str, str] = {}
     for fld in secret_fields(provider):
-        var = env_var_for(spec, fld)
+        var = fld.env_name(provider.id)
         value = environ.get(var) or dotenv.get(var)
         if value:
             found[fld.name] = value
@@ -86,8 +85,9 @@ def values_from_environment(
 class ProfileBook:
     """The saved profiles and the secret store behind them (thread-safe)."""
 
-    def __init__(self, store: SecretStore, path: Path | None = None) -> None:
+    def __init__(self, store: SecretStore, providers: Mapping[str, Provider], path: Path | None = None) -> None:
         self.store = store
+        self.providers = providers
         self.path = path or profiles_path()
         self._lock = threading.Lock()
 
@@ -107,6 +107,17 @@ class ProfileBook:
 
     def _write(self, profiles: Mapping[str, Profile]) -> None:
         write_json(self.path, {"version": 1, "profiles": [p.to_dict() for p in profiles.values()]})
+
+    def provider(self, provider_id: str) -> Provider:
+        """One of the providers this book knows.
+
+        Raises:
+            ProfileError: an unknown provider, naming the known ones.
+        """
+        if provider_id not in self.providers:
+            known = ", ".join(self.providers)
+            raise ProfileError(f"Unknown provider {provider_id!r}; known: {known}.", field="provider")
+        return self.providers[provider_id]
 
     def list(self, provider: str | None = None) -> list[Profile]:
         """Profiles by name, of one provider or all."""
@@ -136,7 +147,8 @@ class ProfileBook:
             ProfileError: an empty name, an unknown provider or environment, or a custom one without a URL.
             SecretStoreError: the store is locked or refused.
         """
-        spec = get_provider(profile.provider).spec
+        provider = self.provider(profile.provider)
+        spec = provider.spec
         name = profile.name.strip()
         if not name or "/" in name:
             raise ProfileError("A profile needs a name without '/'.", field="profile")
@@ -145,7 +157,7 @@ class ProfileBook:
             raise ProfileError(f"{spec.label} has no environment {profile.env!r} (one of {', '.join(envs)}).")
         if profile.env == CUSTOM_ENV and not profile.base_url.startswith(("http://", "https://")):
             raise ProfileError("A custom environment needs a base URL starting with http:// or https://.")
-        allowed = [f.name for f in secret_fields(profile.provider)]
+        allowed = [f.name for f in secret_fields(provider)]
         unknown = sorted(set(credentials) - set(allowed))
         if unknown:
             raise ProfileError(f"{spec.label} has no credential {', '.join(unknown)} (one of {', '.join(allowed)}).")
@@ -176,13 +188,13 @@ class ProfileBook:
                 self.store.delete(_secret_name(name, cred))
             self._write(profiles)
 
-    def all_values(self) -> builtins.list[tuple[Profile, dict[str, str]]]:
-        """Every profile with its values (for the listener's signature checks).
+    def saved_secrets(self) -> builtins.list[SavedSecrets]:
+        """Every profile's values, as the listener takes them for its signature checks.
 
         Raises:
             SecretStoreError: the store is locked or refused.
         """
-        return [(p, self._values(p)) for p in self.list()]
+        return [SavedSecrets(f"profile {p.name}", p.provider, self._values(p)) for p in self.list()]
 
     def credentials(self, name: str, provider: str | None = None) -> dict[str, str]:
         """The profile's credential values, read from the secret store.
@@ -231,8 +243,8 @@ def choose_target(profile: Profile | None, env_flag: str | None, base_url_flag: 
     return env, base_url
 
 
-def open_profiles(environ: Mapping[str, str] | None = None) -> ProfileBook:
+def open_profiles(providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> ProfileBook:
     """The saved profiles over the keyring or the encrypted file (see :func:`secret_store.open_store`)."""
     from console.core.secret_store import open_store
 
-    return ProfileBook(open_store(environ))
+    return ProfileBook(open_store(environ), providers)

@@ -1,4 +1,4 @@
-"""Bootstrap a fresh checkout: ``python3 -m console.launch [ARGS]`` opens the GUI, ``--test [ARGS]`` runs pytest.
+"""Bootstrap a fresh checkout: ``python3 bootstrap.py [ARGS]`` opens the GUI, ``--test [ARGS]`` runs pytest.
 
 Standard library only: this runs before any dependency is installed. It checks the prerequisites, keeps a
 ``.venv`` in the repository root up to date with ``pip install -e '.[test]'`` (skipped while the hash of
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".otp-console-install.sha256"
 EXTRAS = "test"
@@ -44,7 +44,7 @@ class Missing(Exception):
 
 def say(message: str) -> None:
     """Print one progress line to stderr."""
-    print(f"[launch] {message}", file=sys.stderr, flush=True)
+    print(f"[bootstrap] {message}", file=sys.stderr, flush=True)
 
 
 def check_python() -> None:
@@ -53,7 +53,7 @@ def check_python() -> None:
     say(f"Python {found} at {sys.executable}")
     if sys.version_info < MIN_PYTHON:
         newer = [n for n in ("python3.13", "python3.12", "python3.11") if shutil.which(n)]
-        hint = f"; {newer[0]} is on PATH: run `{newer[0]} -m console.launch`" if newer else ""
+        hint = f"; {newer[0]} is on PATH: run `{newer[0]} bootstrap.py`" if newer else ""
         raise Missing(
             f"Python >= 3.11 is required, found {found}. Install it (Debian 12/Ubuntu 24.04: "
             f"`sudo apt install python3`; elsewhere python.org or pyenv){hint}."
@@ -81,8 +81,8 @@ def check_display() -> None:
     if not platform and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise Missing(
             "No display: neither DISPLAY nor WAYLAND_DISPLAY is set. On a headless machine run "
-            "`xvfb-run -a python3 -m console.launch` (Debian: `sudo apt install xvfb xauth`), or "
-            "`QT_QPA_PLATFORM=offscreen python3 -m console.launch` for a window nobody can see."
+            "`xvfb-run -a python3 bootstrap.py` (Debian: `sudo apt install xvfb xauth`), or "
+            "`QT_QPA_PLATFORM=offscreen python3 bootstrap.py` for a window nobody can see."
         )
     if platform and not platform.startswith("xcb"):
         return  # offscreen, wayland, vnc…: the xcb libraries are not used

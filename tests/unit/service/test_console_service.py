@@ -11,8 +11,10 @@ import pytest
 from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Outcome, VerificationState
-from console.core.service import ConsoleService, OperationRequest
+from console.providers import all_providers
 from console.providers.zadarma import PROVIDER
+from console.service.console_service import ConsoleService
+from console.service.operations import OperationRequest
 
 Handler = Callable[[httpx.Request], httpx.Response]
 SEND = OperationRequest("zadarma", "send", "sms", {"to": "+442037691880", "code": "4729"})
@@ -20,7 +22,9 @@ SEND = OperationRequest("zadarma", "send", "sms", {"to": "+442037691880", "code"
 
 def _service(handler: Handler, history: History | None = None) -> ConsoleService:
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ConsoleService(client, LogStore(100), history, simulator_url=lambda pid: f"http://sim.test/{pid}")
+    return ConsoleService(
+        client, LogStore(100), history, simulator_url=lambda pid: f"http://sim.test/{pid}", providers=all_providers()
+    )
 
 
 def _json(status: int, body: dict[str, object], headers: dict[str, str] | None = None) -> Handler:
