@@ -46,7 +46,7 @@ from console.listener.handling import CallbackHandler
 from console.listener.secrets import resolve_webhook_secrets
 from console.listener.server import WebhookListener
 from console.providers import webhook_rules
-from console.providers.zadarma import webhook_signatures
+from console.providers.zadarma.signing import webhook_signatures
 from console.ui.log_model import LogTableModel
 
 SECRET = "sim_zadarma_secret"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["pytester"]
 
 _SCRUB = (
     "HTTP_PROXY",
@@ -54,6 +57,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+_qloop: list[asyncio.AbstractEventLoop | None] = [None]  # the current test's qasync loop, if it has one
+
+
 @pytest.fixture
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync event loop over the QApplication, for tests that await the GUI's coroutines."""
@@ -61,7 +67,9 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
 
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
+    _qloop[0] = loop
     yield loop
+    _qloop[0] = None
     loop.close()
     asyncio.set_event_loop(None)
 
@@ -79,6 +87,38 @@ def _qt_garbage_dies_on_the_main_thread(request: pytest.FixtureRequest) -> None:
     if _after_gui[0]:
         gc.collect()
     _after_gui[0] = request.node.get_closest_marker("gui") is not None
+
+
+@pytest.fixture(autouse=True)
+def internal_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """GUI tests fail when the app's excepthook records an internal error (a crash in a background task).
+
+    A test that provokes one on purpose is marked ``internal_error_expected`` and reads ``internal_errors``.
+    """
+    if request.node.get_closest_marker("gui") is None:
+        yield None
+        return
+    from tests.helpers.internal_errors import InternalErrorWatch
+
+    watch = InternalErrorWatch(monkeypatch)
+    yield watch
+    if watch.failure() and request.node.get_closest_marker("internal_error_expected") is None:
+        pytest.fail(watch.failure(), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Tasks the GUI spawned at a test's end finish on their loop before pytest-qt processes Qt events.
+
+    pytest-qt processes events after each test; qasync would then step a pending task outside its loop, where
+    ``asyncio.get_running_loop()`` fails. The app's own loop never stops while it runs, so this is the harness.
+    """
+    result = yield
+    excepthook = sys.modules.get("console.ui.excepthook")
+    loop = _qloop[0]
+    if excepthook is not None and loop is not None and not loop.is_closed() and not loop.is_running():
+        loop.run_until_complete(excepthook.finish_tasks())
+    return result
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

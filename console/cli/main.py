@@ -85,7 +85,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
         stack.callback(history.close)
         simulator_url = None
         if env == "simulator" and not base_url:
-            from console.simulators.base import Fault
+            from console.simulators._records import Fault
             from console.simulators.host import SimulatorHost
 
             host = SimulatorHost(providers=[args.provider])
@@ -154,7 +154,7 @@ def _phone(args: argparse.Namespace) -> int:
 
 def _phone_act(args: argparse.Namespace) -> int:
     """Act on a virtual-phone message with the simulators started in this process; print each callback sent."""
-    from console.simulators.base import SimulatorError
+    from console.simulators._records import SimulatorError
     from console.simulators.host import SimulatorHost
 
     message_id, action = args.act

@@ -37,20 +37,6 @@ class ContractError(ConsoleError):
     """The provider answered, but not in the shape its contract promises (HTML page, non-JSON body)."""
 
 
-class ProviderError(ConsoleError):
-    """The provider refused the request with an error of its own."""
-
-    def __init__(self, message: str, code: str | None, meaning: str, http_status: int | None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.meaning = meaning
-        self.http_status = http_status
-
-
-class WebhookError(ConsoleError):
-    """An incoming callback was malformed or its signature did not match."""
-
-
 def _transport_kind(exc: httpx.TransportError) -> tuple[str, str]:
     if isinstance(exc, httpx.TimeoutException):
         return "timeout", f"No answer in time ({type(exc).__name__})"

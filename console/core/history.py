@@ -92,16 +92,6 @@ class History:
         """Queue an exchange for writing (never blocks)."""
         self._queue.put(("exchange", exchange, None))
 
-    def commit_exchange(self, exchange: Exchange) -> Future[None]:
-        """Queue an exchange; the future completes once its transaction is committed (or fails with the error).
-
-        The listener answers a callback only after this, so a 2xx always means "stored". Requests arriving
-        together share one commit.
-        """
-        done: Future[None] = Future()
-        self._queue.put(("exchange", exchange, done))
-        return done
-
     def save_verification(self, verification: Verification) -> None:
         """Queue a snapshot of a verification for writing (never blocks)."""
         self._queue.put(("verification", verification.to_dict(), None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 MASK = "••••"
 
@@ -37,9 +37,3 @@ def redact_headers(
             value = redact_text(value, secret_list)
         out.append((name, value))
     return tuple(out)
-
-
-def redact_mapping(values: Mapping[str, str], secret_names: Iterable[str]) -> dict[str, str]:
-    """Mask the values of named secret fields."""
-    names = set(secret_names)
-    return {k: (mask(v) if k in names and v else v) for k, v in values.items()}

@@ -21,12 +21,8 @@ class Settings:
     """User settings with their defaults."""
 
     schema_version: int = SCHEMA_VERSION
-    log_capacity: int = 100_000
     timeout_s: float = 20.0
     ca_bundle: str | None = None
-    last_provider: str = "zadarma"
-    environments: dict[str, str] = field(default_factory=dict)
-    base_urls: dict[str, str] = field(default_factory=dict)
     listener_port: int = 0  # 0: any free port (shown in the listener strip)
     listener_public_url: str = ""
     listener_forward_to: str = ""

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from console.core.models import Exchange, Outcome, new_id
 from console.core.redact import redact_text
@@ -46,7 +46,6 @@ class Handled:
     reply: Reply
     delay_s: float = 0.0
     facts: CallbackFacts | None = None
-    extra_notes: dict[str, str] = field(default_factory=dict)
 
 
 class CallbackHandler:

@@ -9,13 +9,15 @@ from functools import cache
 from console.providers.spec import Provider
 from console.providers.webhook import WebhookRule
 
+_NOT_PROVIDERS = frozenset({"spec", "validation", "webhook", "webhook_body"})  # what every provider module uses
+
 
 @cache
 def all_providers() -> dict[str, Provider]:
     """Providers by id, in module-name order (discovered, so adding a module is all it takes)."""
     found: dict[str, Provider] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name in ("spec", "webhook"):
+        if info.name.startswith("_") or info.name in _NOT_PROVIDERS:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         provider = getattr(module, "PROVIDER", None)

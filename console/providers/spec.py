@@ -215,15 +215,6 @@ class ProviderSpec:
             return self.channel(channel_id or self.channels[0].id).fields + op.fields
         return op.fields
 
-    def all_field_names(self) -> tuple[str, ...]:
-        """Every request field name across operations and channels, once each, in declaration order."""
-        names: dict[str, None] = {}
-        for ch in self.channels:
-            names.update(dict.fromkeys(f.name for f in ch.fields))
-        for op in self.operations:
-            names.update(dict.fromkeys(f.name for f in op.fields))
-        return tuple(names)
-
     def lookup_error(self, code: str | None, message: str = "") -> ErrorCode | None:
         """Find the table entry for an error code, or for a message when the provider sends no code."""
         if code is not None:

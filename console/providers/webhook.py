@@ -121,7 +121,6 @@ class CallbackFacts:
         keys: correlation keys read from the callback (``destination``, ``caller``, ``message_id``, …).
         status: a provider-side status word (``delivered``, ``read``, ``answered``…), shown and used by rules.
         dedupe_key: a provider event id; the same key twice is flagged as a duplicate.
-        event_time: when the provider says it happened (epoch seconds), if it says.
         undocumented: True when no public source documents this callback's shape.
         received_at: when the listener received it (set by the listener).
     """
@@ -131,7 +130,6 @@ class CallbackFacts:
     keys: dict[str, str] = field(default_factory=dict)
     status: str = ""
     dedupe_key: str | None = None
-    event_time: float | None = None
     undocumented: bool = False
     received_at: float = 0.0
 

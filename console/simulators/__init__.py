@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from console.simulators.base import ProviderSimulator
-    from console.simulators.host import SimulatorHost
 
 _NOT_SIMULATORS = frozenset({"base", "host"})
 
@@ -29,12 +27,3 @@ def all_simulators() -> dict[str, type[ProviderSimulator]]:
         if isinstance(simulator, type) and issubclass(simulator, ProviderSimulator) and simulator.provider_id:
             found[simulator.provider_id] = simulator
     return found
-
-
-def start_all(host: str = "127.0.0.1", port: int = 0, state_dir: Path | None = None) -> SimulatorHost:
-    """Start every simulator on one server and return the running host (stop it when done)."""
-    from console.simulators.host import SimulatorHost
-
-    sim_host = SimulatorHost(host=host, port=port, state_dir=state_dir)
-    sim_host.start()
-    return sim_host

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.simulators._records import PhoneMessage
+from console.simulators.base import ProviderSimulator
 
 TEMPLATES = (
     {"name": "verification_code", "language": "en", "category": "AUTHENTICATION", "status": "APPROVED"},

@@ -14,7 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from console.providers.webhook import Outgoing
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.simulators._records import PhoneMessage
+from console.simulators.base import ProviderSimulator
 
 DEST = re.compile(r"0?9\d{9}|989\d{9}")
 

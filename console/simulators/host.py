@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from aiohttp import web
 
@@ -17,17 +16,17 @@ from console.core import paths
 from console.core.http import make_client
 from console.core.serverthread import ServerError, ServerThread
 from console.simulators import all_simulators
-from console.simulators._state import StateFile
-from console.simulators.base import (
-    PHONE_KEY,
+from console.simulators._phone import PHONE_KEY
+from console.simulators._records import (
     CallbackFault,
     Delivery,
     Fault,
     PhoneCallback,
     PhoneMessage,
-    ProviderSimulator,
     SimulatorError,
 )
+from console.simulators._state import StateFile
+from console.simulators.base import ProviderSimulator
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +86,6 @@ class SimulatorHost:
     def stop(self) -> None:
         """Stop serving and join the thread (safe to call twice, or before start)."""
         self._server.stop()
-
-    async def astart(self) -> None:
-        """:meth:`start` for code running on an event loop (does not block the loop)."""
-        await asyncio.to_thread(self.start)
-
-    async def astop(self) -> None:
-        """:meth:`stop` for code running on an event loop (does not block the loop)."""
-        await asyncio.to_thread(self.stop)
 
     def __enter__(self) -> SimulatorHost:
         self.start()
@@ -244,13 +235,3 @@ class SimulatorHost:
 
     def _chosen(self, provider_id: str | None) -> list[ProviderSimulator]:
         return list(self._sims.values()) if provider_id is None else [self.simulator(provider_id)]
-
-    def describe(self) -> dict[str, Any]:
-        """Where everything is: URL, state folder and per-provider base URL and demo credentials."""
-        return {
-            "url": self.url,
-            "state_dir": str(self.state_dir),
-            "providers": {
-                pid: {"base_url": self.base_url(pid), "credentials": self.credentials(pid)} for pid in self._sims
-            },
-        }

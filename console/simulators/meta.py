@@ -18,7 +18,8 @@ from aiohttp.typedefs import Handler
 from console.providers.meta import API_VERSION
 from console.providers.webhook import Outgoing
 from console.simulators import _whatsapp as wa
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.simulators._records import PhoneMessage
+from console.simulators.base import ProviderSimulator
 
 DIGITS = re.compile(r"[1-9]\d{6,14}")
 WABA_ID = "102290129340398"

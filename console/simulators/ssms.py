@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from console.providers.webhook import Outgoing
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.simulators._records import PhoneMessage
+from console.simulators.base import ProviderSimulator
 
 PHONE_RE = re.compile(r"7\d{10}|[1-9]\d{9,14}")
 CALL_TO_NUMBER = "74951234567"

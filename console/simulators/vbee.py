@@ -17,7 +17,8 @@ from aiohttp import web
 
 from console.providers.vbee import ERRORS, PATH, SCENARIOS_PATH, VOICES
 from console.providers.webhook import Outgoing
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.simulators._records import PhoneMessage
+from console.simulators.base import ProviderSimulator
 
 NATIONAL = re.compile(r"0[35789]\d{8}")
 INTERNATIONAL = re.compile(r"84[35789]\d{8}")

@@ -16,57 +16,23 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from console.providers.webhook import Outgoing
-from console.providers.zadarma import LANGUAGES, sign_request
-from console.simulators.base import PhoneMessage, ProviderSimulator
+from console.providers.zadarma import LANGUAGES
+from console.providers.zadarma.signing import sign_request
+from console.simulators._records import PhoneMessage
+from console.simulators._zadarma_calls import CALL_ACTIONS, call_events
+from console.simulators._zadarma_messages import put_code_on_phone
+from console.simulators.base import ProviderSimulator
 
 CHANNELS = ("sms", "call_code", "call_button", "email")
 LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
 PHONE_RE = re.compile(r"\+[1-9]\d{6,14}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SOUND_PARAMS = ("greeting_sound_id", "button_1_sound_id", "fallback_sound_id")
-
-SMS_TEXT = {
-    "en": "Your verification code: {code}",
-    "ru": "Ваш код подтверждения: {code}",
-    "ua": "Ваш код підтвердження: {code}",
-    "de": "Ihr Bestätigungscode: {code}",
-    "es": "Su código de verificación: {code}",
-    "pl": "Twój kod weryfikacyjny: {code}",
-    "fr": "Votre code de vérification : {code}",
-}
-VOICE_TEXT = {
-    "en": "Your code is {digits}. I repeat: {digits}.",
-    "ru": "Ваш код: {digits}. Повторяю: {digits}.",
-    "ua": "Ваш код: {digits}. Повторюю: {digits}.",
-    "de": "Ihr Code lautet {digits}. Ich wiederhole: {digits}.",
-    "es": "Su código es {digits}. Repito: {digits}.",
-    "pl": "Twój kod to {digits}. Powtarzam: {digits}.",
-    "fr": "Votre code est {digits}. Je répète : {digits}.",
-}
-EMAIL_SUBJECT = {
-    "en": "Verification code",
-    "ru": "Код подтверждения",
-    "ua": "Код підтвердження",
-    "de": "Bestätigungscode",
-    "es": "Código de verificación",
-    "pl": "Kod weryfikacyjny",
-    "fr": "Code de vérification",
-}
-
-
-CALL_ACTIONS = ("press_1", "press_2", "hang_up", "no_answer")
-
-
-def _form_callback(fields: Mapping[str, str], label: str) -> Outgoing:
-    """A form-encoded POST callback, unsigned (the base signs it with the provider's rule)."""
-    headers = (("Content-Type", "application/x-www-form-urlencoded"),)
-    return Outgoing("POST", "", headers, urlencode(fields).encode(), label)
 
 
 class Refusal(Exception):
@@ -280,40 +246,7 @@ class ZadarmaSimulator(ProviderSimulator):
                 "created": now,
                 "expires": now + self.spec.code_ttl_s,
             }
-            if channel == "sms":
-                sender = params.get("caller_id") or "Zadarma"
-                self.add_phone_message(
-                    channel=channel,
-                    to=to,
-                    kind="sms",
-                    title=f"SMS from {sender}",
-                    text=SMS_TEXT[language].format(code=code),
-                    code=code,
-                    extra=extra,
-                )
-            elif channel == "call_code":
-                spoken = " ".join(code)
-                self.add_phone_message(
-                    channel=channel,
-                    to=to,
-                    kind="voice",
-                    title=f"Call from {params['from']}",
-                    text=VOICE_TEXT[language].format(digits=spoken),
-                    code=code,
-                    extra=extra,
-                )
-            else:
-                subject = params.get("email_subject") or EMAIL_SUBJECT[language]
-                template = body or SMS_TEXT[language].format(code="{#code#}")
-                self.add_phone_message(
-                    channel=channel,
-                    to=to,
-                    kind="email",
-                    title=subject,
-                    text=template.replace("{#code#}", code),
-                    code=code,
-                    extra={**extra, "from": params.get("from") or "noreply@example.com"},
-                )
+            put_code_on_phone(self, channel, params, to, language, code, extra)
         return self._answer(status="success", request_id=request_id)
 
     def _call_button(self, params: Mapping[str, str], to: str) -> web.Response:
@@ -348,44 +281,7 @@ class ZadarmaSimulator(ProviderSimulator):
         """The user answered the press-1 call: NOTIFY_ANSWER (when answered), then the call's end event."""
         if action not in CALL_ACTIONS:
             return super().phone_action(message, action)
-        now = self.clock()
-        call_start = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
-        caller = message.extra.get("from", self.pbx_number).lstrip("+")
-        called = message.to.lstrip("+")
-        pbx_call_id = f"out_{secrets.token_hex(8)}"
-        answered = action != "no_answer"
-        dtmf = {"press_1": "1", "press_2": "2"}.get(action, "")
-        end = {
-            "event": self.end_event,
-            "call_start": call_start,
-            "pbx_call_id": pbx_call_id,
-            "caller_id": caller,
-            "called_did": called,
-            "destination": called,
-            "internal": "",
-            "last_internal": "",
-            "duration": "9" if answered else "0",
-            "status_code": "16" if answered else "19",
-            "is_recorded": "0",
-            "calltype": "callback_leg1",
-            "callback_dtmf": dtmf,
-            "disposition": "answered" if answered else "no answer",
-        }
-        if self.end_event == "NOTIFY_OUT_END":
-            end["internal"] = caller
-        batch = []
-        if answered:
-            answer = {
-                "event": "NOTIFY_ANSWER",
-                "caller_id": caller,
-                "destination": called,
-                "call_start": call_start,
-                "pbx_call_id": pbx_call_id,
-                "internal": "",
-            }
-            batch.append(_form_callback(answer, "NOTIFY_ANSWER"))
-        batch.append(_form_callback(end, f"{self.end_event} ({action.replace('_', ' ')})"))
-        return batch
+        return call_events(message, action, self.clock(), pbx_number=self.pbx_number, end_event=self.end_event)
 
     def _live_requests(self, data: dict[str, Any], now: float) -> dict[str, Any]:
         """The stored verifications, with the expired ones dropped."""

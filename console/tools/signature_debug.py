@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from console.providers.zadarma import build_query, sign_request
+from console.providers.zadarma.signing import build_query, sign_request
 
 
 @dataclass(frozen=True, slots=True)

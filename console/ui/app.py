@@ -15,9 +15,7 @@ from console.ui import excepthook
 from console.ui.bridge import CoreBridge
 from console.ui.excepthook import spawn
 from console.ui.main_window import MainWindow
-from console.ui.startup import make_qapp, run_gui
-
-__all__ = ["ConsoleApp", "make_qapp", "run_coroutine", "run_gui"]
+from console.ui.startup import make_qapp
 
 if TYPE_CHECKING:
     import httpx
@@ -31,7 +29,7 @@ if TYPE_CHECKING:
     from console.listener.server import WebhookListener
     from console.providers.spec import Provider
     from console.service.console_service import ConsoleService
-    from console.simulators.base import Delivery
+    from console.simulators._records import Delivery
     from console.simulators.host import SimulatorHost
     from console.ui.profiles_ui import ProfileController
 
@@ -269,7 +267,7 @@ class ConsoleApp:
 
     async def phone_action(self, provider: str, message_id: str, action: str) -> list[Delivery]:
         """The simulated user acts on a message; the simulator sends the provider's callbacks to the listener."""
-        from console.simulators.base import SimulatorError
+        from console.simulators._records import SimulatorError
 
         phone = self.window.phone
         if self.host is None:
@@ -344,6 +342,7 @@ class ConsoleApp:
         """Save the window state and close the client, the simulators and history (all off the GUI thread)."""
         from console.core.settings import save_ui_state
 
+        await excepthook.finish_tasks()  # a send or a refresh still running ends before what it uses closes
         await asyncio.to_thread(save_ui_state, self.window.ui_state())
         if self.listener is not None:
             await asyncio.to_thread(self.listener.stop)

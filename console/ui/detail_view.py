@@ -112,7 +112,7 @@ class DetailView(QWidget):
         colour = theme.OUTCOME_COLOURS.get(ex.outcome.value, theme.MUTED)
         when = dt.datetime.fromtimestamp(ex.started_at).strftime("%Y-%m-%d %H:%M:%S")
         parts = [
-            f"<b style='color:{colour}'>{ex.outcome.value.replace('_', ' ').upper()}</b>",
+            theme.coloured_html(ex.outcome.value.replace("_", " ").upper(), colour, bold=True),
             f"{ex.provider} · {ex.operation}" + (f" · {ex.channel}" if ex.channel else ""),
             f"HTTP {ex.status}" if ex.status else "no HTTP answer",
             f"{ex.latency_ms:.0f} ms" if ex.latency_ms is not None else "",
@@ -130,7 +130,7 @@ class DetailView(QWidget):
             f"verification {ex.verification_id}" if ex.verification_id else "",
         ]
         if any(ids):
-            lines.append(f"<span style='color:{theme.MUTED}'>{' · '.join(i for i in ids if i)}</span>")
+            lines.append(theme.coloured_html(" · ".join(i for i in ids if i), theme.MUTED))
         self.headline.setText(PRIVACY.mask("<br>".join(lines)))
         from console.core.export import pretty_body  # json and shlex: loaded after the window is shown
 

@@ -65,13 +65,20 @@ def install(store: LogStore, bridge: CoreBridge, loop: asyncio.AbstractEventLoop
         loop.set_exception_handler(loop_handler)
 
 
+# Every task spawn() started and that has not ended: the event loop keeps only weak references to its tasks,
+# so a task nobody else holds could be garbage-collected while it is still pending.
+_RUNNING: set[asyncio.Task[Any]] = set()
+
+
 def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-    """Start a task whose failure reaches sys.excepthook instead of vanishing."""
+    """Start a task, kept referenced until it ends, whose failure reaches sys.excepthook instead of vanishing."""
     import asyncio  # here, not at the top: the window is shown before the async stack loads
 
     task = asyncio.ensure_future(coro)
+    _RUNNING.add(task)
 
     def done(t: asyncio.Task[Any]) -> None:
+        _RUNNING.discard(t)
         if not t.cancelled() and t.exception() is not None:
             exc = t.exception()
             assert exc is not None
@@ -79,3 +86,21 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
 
     task.add_done_callback(done)
     return task
+
+
+async def finish_tasks(timeout_s: float = 2.0) -> None:
+    """Let the tasks :func:`spawn` started end (up to ``timeout_s``), then cancel the rest.
+
+    Called at shutdown, before the client, the listener and history close under them.
+    """
+    import asyncio
+
+    current = asyncio.current_task()
+    pending = [task for task in _RUNNING if task is not current and not task.done()]
+    if not pending:
+        return
+    _done, late = await asyncio.wait(pending, timeout=timeout_s)
+    for task in late:
+        task.cancel()
+    if late:
+        await asyncio.wait(late, timeout=timeout_s)

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 from console.providers.spec import FieldKind, FieldSpec
 from console.ui import theme
 
-ERROR_STYLE = "border: 2px solid #c62828; border-radius: 3px;"
-
 
 class FieldWidget:
     """Wraps the Qt widget for one field so forms read and write every kind the same way."""
@@ -117,4 +115,4 @@ class FieldWidget:
             self.set(current)
 
     def mark_error(self, on: bool) -> None:
-        self.widget.setStyleSheet(ERROR_STYLE if on else "")
+        self.widget.setStyleSheet(theme.FIELD_ERROR_STYLE if on else "")

@@ -31,7 +31,7 @@ from console.core.history import History
 from console.core.models import Exchange
 from console.ui.excepthook import spawn
 from console.ui.privacy import PRIVACY
-from console.ui.theme import MUTED, OUTCOME_COLOURS, compact_combo
+from console.ui.theme import OUTCOME_COLOURS, compact_combo, muted
 
 ROW_LIMIT = 500
 DAY_S = 86_400
@@ -181,8 +181,7 @@ class HistoryDialog(QDialog):
         actions.addWidget(self.show_button)
         actions.addWidget(self.reopen_button)
 
-        self.info_label = QLabel(f"History: {history.path}")
-        self.info_label.setStyleSheet(f"color: {MUTED};")
+        self.info_label = muted(QLabel(f"History: {history.path}"))
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(0, 36_500)

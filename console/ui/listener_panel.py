@@ -92,7 +92,7 @@ class ListenerPanel(QWidget):
         self.expose = QCheckBox("Accept connections from other machines (binds 0.0.0.0)")
         self.expose.setToolTip("Anyone who can reach this machine can then post callbacks; prefer a tunnel.")
         self.warning = QLabel("")
-        self.warning.setStyleSheet(f"color: {theme.ERROR_RED}")
+        theme.set_colour(self.warning, theme.ERROR_RED)
         self.warning.setWordWrap(True)
         self.expose.toggled.connect(self._warn_exposed)
         bind = QHBoxLayout()
@@ -156,13 +156,13 @@ class ListenerPanel(QWidget):
         """Show the listener running at ``url``, or stopped (with the reason when it failed)."""
         self.running = url is not None
         self.url.setText(url or "")
-        colour = "#1a7f37" if url else theme.ERROR_RED if error else theme.MUTED
+        colour = theme.LISTENING_GREEN if url else theme.ERROR_RED if error else theme.MUTED
         word = ("LISTENING" + (" (all interfaces)" if exposed else "")) if url else ("FAILED" if error else "STOPPED")
-        self.state.setText(f"<b style='color:{colour}'>● {word}</b>")
+        self.state.setText(theme.coloured_html(f"● {word}", colour, bold=True))
         self.state.setToolTip(error)
         self.toggle.setText("Stop" if url else "Start")
         if error:
-            self.pulse.setText(f"<span style='color:{theme.ERROR_RED}'>{error}</span>")
+            self.pulse.setText(theme.coloured_html(error, theme.ERROR_RED))
 
     def add_match_setting(self, provider: str, names: tuple[str, ...]) -> None:
         """A field for the parameters an undocumented callback is matched on (a setting, never a guess)."""

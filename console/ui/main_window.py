@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,16 +22,18 @@ from console import APP_NAME, __version__
 from console.core.logstore import LogStore
 from console.ui import theme
 from console.ui.bridge import CoreBridge
-from console.ui.excepthook import spawn
+from console.ui.exports import Exporter
+from console.ui.menus import build_menus
 from console.ui.phone_view import PhoneView
 from console.ui.real_send import RealSendGate
+from console.ui.send_pipeline import SendPipeline
 
 if TYPE_CHECKING:
     from console.service.console_service import ConsoleService
-    from console.service.operations import OperationRequest, OperationResult
     from console.service.spend_guard import SpendGuard
     from console.ui.detail_view import DetailView
     from console.ui.history_dialog import HistoryDialog
+    from console.ui.inspector import InspectorTabs
     from console.ui.listener_panel import ListenerPanel
     from console.ui.log_view import LogView
     from console.ui.profiles_ui import ProfileController
@@ -42,6 +43,14 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     """Shown at once with the log; :meth:`attach` adds the forms when the core has started.
+
+    Attributes:
+        service: the running service (None until :meth:`attach`).
+        forms: each provider's form by provider id (empty until :meth:`attach`).
+        gate: the real-send consent and spend guard; asks through :meth:`ask_live_consent`, looked up per call.
+        pipeline: runs what the forms submit and look up; its results are announced by ``result_shown``.
+        exporter: the File menu's exports (HAR, JSON lines, evidence).
+        lower_tabs: the detail pane and the verification timeline (``detail``, ``timeline``), after build_panes.
 
     Signals:
         closing(): the user closed the window; the app then shuts the core down.
@@ -63,7 +72,9 @@ class MainWindow(QMainWindow):
         self.service: ConsoleService | None = None
         self.forms: dict[str, ProviderForm] = {}
         self.gate = RealSendGate(lambda *question: self.ask_live_consent(*question))
-        self.profiles: ProfileController | None = None
+        self.pipeline = SendPipeline(self.gate, lambda pid: self.forms[pid], lambda xid: self.log.select_exchange(xid))
+        self.pipeline.result_shown.connect(self.result_shown)
+        self.exporter = Exporter(store, self, lambda: self.timeline.verification, self.statusBar().showMessage)
         self.history_dialog: HistoryDialog | None = None
 
         self.provider_list = QListWidget()
@@ -87,7 +98,7 @@ class MainWindow(QMainWindow):
         self.detail: DetailView
         self.timeline: TimelineView
         self.listener_panel: ListenerPanel
-        self.lower_tabs: QTabWidget
+        self.lower_tabs: InspectorTabs
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_placeholder("Opening the log…"))
         right.addWidget(_placeholder(""))
@@ -103,7 +114,7 @@ class MainWindow(QMainWindow):
 
         self.sim_status = QLabel("Simulators: starting…")
         self.banner = QLabel()
-        self.banner.setStyleSheet(f"color: {theme.ERROR_RED}; font-weight: bold")
+        self.banner.setStyleSheet(theme.BANNER_STYLE)
         self.statusBar().addWidget(self.sim_status)
         self.statusBar().addWidget(self.banner, 1)
 
@@ -126,10 +137,9 @@ class MainWindow(QMainWindow):
         """
         if self._panes_built:
             return
-        from console.ui.detail_view import DetailView
+        from console.ui.inspector import InspectorTabs
         from console.ui.listener_panel import ListenerPanel
         from console.ui.log_view import LogView
-        from console.ui.timeline_view import TimelineView
 
         self.listener_panel = ListenerPanel()
         self.log = LogView(self.store)
@@ -138,12 +148,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.listener_panel)
         column.addWidget(self.log, 1)
-        self.detail = DetailView()
-        self.timeline = TimelineView(self.store)
-        self.lower_tabs = QTabWidget()
-        self.lower_tabs.setObjectName("lower_tabs")
-        self.lower_tabs.addTab(self.detail, "Exchange")
-        self.lower_tabs.addTab(self.timeline, "Verification timeline")
+        self.lower_tabs = InspectorTabs(self.store, lambda: self.service)
+        self.detail, self.timeline = self.lower_tabs.detail, self.lower_tabs.timeline
         right = self._inner["right"]
         sizes = right.sizes()
         for index, pane in enumerate((top, self.lower_tabs)):
@@ -151,29 +157,22 @@ class MainWindow(QMainWindow):
             if placeholder is not None:
                 placeholder.deleteLater()
         right.setSizes(sizes)
-        self.log.exchange_selected.connect(self._on_exchange_selected)
+        self.log.exchange_selected.connect(self.lower_tabs.show_exchange)
         self.detail.reopen_requested.connect(self.reopen)
         self.detail.debug_requested.connect(self.debug_exchange)
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
-        self.timeline.expired.connect(self._on_window_closed)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
-        menu = self.menuBar().addMenu("&File")
-        history = menu.addAction("Search history…", self.open_history)
-        history.setShortcut(QKeySequence("Ctrl+H"))
-        menu.addAction("Lock secrets", self.lock_secrets)
-        menu.addSeparator()
-        menu.addAction("Export log as HAR…", lambda: self._ask_export("har"))
-        menu.addAction("Export log as JSON lines…", lambda: self._ask_export("jsonl"))
-        menu.addAction("Export this verification's evidence…", lambda: self._ask_export("evidence"))
-        view = self.menuBar().addMenu("&View")
-        self.mask_action = view.addAction("Mask numbers and codes (screen sharing)")
-        self.mask_action.setCheckable(True)
-        self.mask_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        self.mask_action.toggled.connect(self.set_privacy)
-        tools = self.menuBar().addMenu("&Tools")
-        tools.addAction("Debug signatures and tokens…", self.open_debugger)
-        tools.addAction("Spend guard for real sends…", self.open_spend_guard)
+        self.mask_action = build_menus(self.menuBar(), self, self.exporter.ask)
         self._panes_built = True
+
+    @property
+    def profiles(self) -> ProfileController | None:
+        """The profile controller, once the app has loaded it: the send pipeline unlocks the secrets through it."""
+        return self.pipeline.profiles
+
+    @profiles.setter
+    def profiles(self, controller: ProfileController | None) -> None:
+        self.pipeline.profiles = controller
 
     def reopen(self, exchange: Any) -> None:
         """A past request back in its form, ready to change and send again."""
@@ -225,7 +224,7 @@ class MainWindow(QMainWindow):
     def show_past_exchange(self, exchange: Any) -> None:
         """A row from history: selected in the log when it is there, else shown in the detail pane."""
         if not self.log.select_exchange(exchange.id):
-            self._on_exchange_selected(exchange)
+            self.lower_tabs.show_exchange(exchange)
 
     def set_privacy(self, on: bool) -> None:
         """Screen-sharing mode: phone numbers and codes masked in the log, detail, phone and timeline."""
@@ -236,8 +235,7 @@ class MainWindow(QMainWindow):
         if self.history_dialog is not None:
             self.history_dialog.model.layoutChanged.emit()
         self.phone.refresh_privacy()
-        self.detail.show_exchange(self.detail.exchange)
-        self.timeline.show_verification(self.timeline.verification)
+        self.lower_tabs.refresh_privacy()
         self.statusBar().showMessage("Numbers and codes masked on screen" if on else "Numbers and codes shown", 5000)
 
     def lock_secrets(self) -> None:
@@ -257,77 +255,15 @@ class MainWindow(QMainWindow):
         self.open_debugger()
         self.debugger.load_exchange(exchange)
 
-    def _ask_export(self, kind: str) -> None:
-        """Ask where, then write off the GUI thread (secrets are masked in the records already)."""
-        from PySide6.QtWidgets import QFileDialog
-
-        suffix = {"har": "har", "jsonl": "jsonl", "evidence": "json"}[kind]
-        if kind == "evidence" and self.timeline.verification is None:
-            self.statusBar().showMessage(
-                "Select a row of a verification first: its timeline is what is exported.", 8000
-            )
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export", f"otp-console.{suffix}", f"*.{suffix}")
-        if path:
-            spawn(self.export_to(kind, path))
-
     async def export_to(self, kind: str, path: str) -> None:
         """Write the log (HAR or JSON lines) or the shown verification's evidence file to ``path``."""
-        import asyncio
-        import json
-        from pathlib import Path
-
-        from console import __version__
-        from console.core.export import evidence, to_har, to_jsonl
-
-        rows = self.store.snapshot()
-        if kind == "evidence" and self.timeline.verification is not None:
-            v = self.timeline.verification
-            text = json.dumps(evidence(v, [x for x in rows if x.id in v.exchange_ids], __version__), indent=2)
-        elif kind == "jsonl":
-            text = await asyncio.to_thread(to_jsonl, rows)
-        else:
-            text = json.dumps(await asyncio.to_thread(to_har, rows, __version__), indent=2)
-        await asyncio.to_thread(Path(path).write_text, text, "utf-8")
-        self.statusBar().showMessage(f"Exported {len(text.encode()):,} bytes to {path}", 10000)
-
-    def _on_exchange_selected(self, exchange: Any) -> None:
-        """Show the row; when it belongs to a verification, show that too (a callback brings its timeline up)."""
-        self.detail.show_exchange(exchange)
-        vid = getattr(exchange, "verification_id", None)
-        if not vid or self.service is None:
-            return
-        current = self.timeline.verification
-        if current is None or current.id != vid:
-            found = self.service.book.peek(vid)
-            self.timeline.show_verification(found)
-            if found is None:
-                spawn(self._load_verification(vid))
-        if exchange.operation == "webhook":
-            self.lower_tabs.setCurrentWidget(self.timeline)
-
-    async def _load_verification(self, vid: str) -> None:
-        """A verification from an earlier run: read from history off the GUI thread."""
-        import asyncio
-
-        if self.service is not None:
-            found = await asyncio.to_thread(self.service.book.get, vid)
-            self.timeline.show_verification(found)
-
-    def _on_window_closed(self, vid: str) -> None:
-        """A pending verification's window closed: mark it expired (saved and announced by the book)."""
-        if self.service is None:
-            return
-        found = self.service.book.peek(vid)
-        if found is not None and not found.is_final():
-            with self.service.book.edit(found) as live:
-                live.expire_if_due()
+        await self.exporter.export_to(kind, path)
 
     # ------------------------------------------------------------------------------------------ wiring
     def attach(self, service: ConsoleService, forms: dict[str, ProviderForm], simulator_text: str) -> None:
         """Add the provider forms once the core is running."""
         self.service = service
-        self.gate.service = service
+        self.pipeline.use_service(service)
         self.forms = forms
         self.log.set_providers([(pid, form.spec.label) for pid, form in forms.items()])
         for pid, form in forms.items():
@@ -336,10 +272,8 @@ class MainWindow(QMainWindow):
             item.setToolTip(form.spec.summary)
             self.provider_list.addItem(item)
             self.form_stack.addWidget(form)
-            form.submitted.connect(self._submit)
-            form.lookup_requested.connect(lambda op_id, f=form: spawn(self._on_lookup(f, op_id)))
-            form.window_closed.connect(self._on_window_closed)
-            form.env_changed.connect(lambda _env, f=form: self.gate.show_soon(f))
+            self.pipeline.wire(form)
+            form.window_closed.connect(self.lower_tabs.expire)
         self.sim_status.setText(simulator_text)
         if forms:
             self.provider_list.setCurrentRow(0)
@@ -381,54 +315,13 @@ class MainWindow(QMainWindow):
         form = self.forms.get(verification.provider)
         if form is not None:
             form.verification_changed(verification)
-        shown = self.timeline.verification if self._panes_built else None
-        if shown is not None and shown.id == verification.id:
-            self.timeline.show_verification(verification)
+        if self._panes_built:
+            self.lower_tabs.refresh(verification)
         self.statusBar().showMessage(
             f"Verification {verification.id} ({verification.provider} {verification.channel} → "
             f"{verification.destination}): {verification.state.value}",
             15000,
         )
-
-    # ------------------------------------------------------------------------------------------ actions
-    def _submit(self, request: OperationRequest) -> None:
-        spawn(self._on_submitted(request))
-
-    async def _on_submitted(self, request: OperationRequest) -> None:
-        form = self.forms[request.provider]
-        if not await self.gate.confirm(form, request):
-            return
-        if request.profile and self.profiles is not None:
-            await self.profiles.ensure_unlocked()  # still locked: the service records a clear refused row
-        result = await self._run(form, request)
-        if result is not None:
-            if "choices" in result.data:
-                form.set_choices(request.operation, list(result.data["choices"]))
-            form.show_result(result)
-            if result.exchange.status is not None and result.exchange.env == "simulator":
-                form.scenario_used()  # the simulator answered with the chosen error case, once
-            self.log.select_exchange(result.exchange.id)
-            self.result_shown.emit(result)
-            if result.exchange.env != "simulator":
-                await self.gate.show(form)
-
-    async def _on_lookup(self, form: ProviderForm, op_id: str) -> None:
-        request = form.build_request()
-        request.operation, request.channel, request.fields = op_id, None, {}
-        result = await self._run(form, request)
-        if result is not None:
-            form.set_choices(op_id, list(result.data.get("choices", [])))
-            form.show_result(result)
-            self.result_shown.emit(result)
-
-    async def _run(self, form: ProviderForm, request: OperationRequest) -> OperationResult | None:
-        if self.service is None:
-            return None
-        form.set_busy(True)
-        try:
-            return await self.service.run(request)
-        finally:
-            form.set_busy(False)
 
     # ------------------------------------------------------------------------------------------ state
     def ui_state(self) -> dict[str, Any]:
@@ -460,5 +353,5 @@ class MainWindow(QMainWindow):
 def _placeholder(text: str) -> QLabel:
     """A muted label holding a pane's place during the first frame."""
     label = QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet(f"color: {theme.MUTED}")
+    theme.muted(label)
     return label

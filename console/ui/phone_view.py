@@ -8,6 +8,7 @@ from typing import Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from console.ui import theme
 from console.ui.privacy import PRIVACY
 
 ACTION_LABELS = {
@@ -111,8 +112,8 @@ class PhoneView(QWidget):
 
     def show_delivery(self, text: str, ok: bool) -> None:
         """Say what happened to the callbacks an action sent."""
-        colour = "#1a7f37" if ok else "#cf222e"
-        self.delivery.setText(f"<span style='color:{colour}'>{text}</span>")
+        colour = theme.LISTENING_GREEN if ok else theme.ERROR_RED
+        self.delivery.setText(theme.coloured_html(text, colour))
 
     def _on_use_code(self) -> None:
         item = self.list.currentItem()

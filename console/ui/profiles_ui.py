@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 from console.core.errors import InputError
 from console.core.secret_store import EncryptedFileStore, WrongPassphrase
 from console.providers.spec import Provider
-from console.service.profiles import Profile, ProfileBook, values_from_environment
+from console.service.profiles import CUSTOM_ENV, Profile, ProfileBook, values_from_environment
 from console.ui.excepthook import spawn
-from console.ui.provider_form import CUSTOM_ENV, ProviderForm
+from console.ui.provider_form import ProviderForm
 
 MAX_TRIES = 3
 

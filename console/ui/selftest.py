@@ -158,7 +158,8 @@ def run_self_test() -> int:
     try:
         from PySide6.QtCore import qInstallMessageHandler
 
-        from console.ui.app import ConsoleApp, make_qapp, run_coroutine
+        from console.ui.app import ConsoleApp, run_coroutine
+        from console.ui.startup import make_qapp
 
         qInstallMessageHandler(_quiet_offscreen)
         make_qapp()

@@ -33,7 +33,7 @@ class SpendDialog(QDialog):
             "send that breaks a rule; tick “Refuse” to stop such sends outright, as the command line does."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet(f"color: {theme.MUTED}")
+        theme.muted(intro)
         layout.addWidget(intro)
         form = QFormLayout()
         self.allow = QPlainTextEdit("\n".join(guard.allow))

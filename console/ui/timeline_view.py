@@ -10,17 +10,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from console.core.logstore import LogStore
-from console.core.models import Exchange, Verification, VerificationState
+from console.core.models import Exchange, Verification
 from console.ui import theme
 from console.ui.privacy import PRIVACY
 
-STATE_COLOURS = {
-    VerificationState.PENDING: "#9a6700",
-    VerificationState.DELIVERED: "#0969da",
-    VerificationState.VERIFIED: "#1a7f37",
-    VerificationState.FAILED: "#cf222e",
-    VerificationState.EXPIRED: "#6e7781",
-}
 COLUMNS = ("Time", "Gap", "Step", "What happened", "Signature")
 
 
@@ -88,10 +81,10 @@ class TimelineView(QWidget):
             self.countdown.setText("")
             self._timer.stop()
             return
-        colour = STATE_COLOURS.get(verification.state, theme.MUTED)
+        colour = theme.STATE_COLOURS.get(verification.state.value, theme.MUTED)
         v = verification
         request_id = f" · request_id {v.request_id}" if v.request_id else ""
-        state = f"<b style='color:{colour}'>{v.state.value.upper()}</b>"
+        state = theme.coloured_html(v.state.value.upper(), colour, bold=True)
         headline = f"<b>{v.id}</b> · {v.provider} {v.channel} → {v.destination} · {state}{request_id}"
         self.headline.setText(PRIVACY.mask(headline))
         previous: float | None = None
@@ -148,7 +141,7 @@ class TimelineView(QWidget):
             return
         minutes, seconds = divmod(int(left), 60)
         self.countdown.setText(
-            f"<span style='color:#9a6700'>Pending: {minutes:d}:{seconds:02d} left</span> "
+            theme.coloured_html(f"Pending: {minutes:d}:{seconds:02d} left", theme.PROMPT_BORDER) + " "
             f"(until {dt.datetime.fromtimestamp(v.expires_at).strftime('%H:%M:%S')})"
         )
 

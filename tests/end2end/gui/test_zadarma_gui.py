@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from console.core.models import Outcome, VerificationState
 from console.service.operations import OperationResult
-from console.simulators.base import Fault
+from console.simulators._records import Fault
 from console.ui.app import ConsoleApp
 from console.ui.provider_form import ProviderForm
+from tests.helpers.internal_errors import InternalErrorWatch
 from tests.helpers.qtasync import next_emission, run, until
 
 
@@ -179,8 +180,9 @@ def test_live_environment_is_visibly_different(console: ConsoleApp) -> None:
     assert "127.0.0.1" in form.target.text()
 
 
+@pytest.mark.internal_error_expected
 def test_unexpected_exception_becomes_a_log_row_and_banner(
-    console: ConsoleApp, qloop: asyncio.AbstractEventLoop
+    console: ConsoleApp, qloop: asyncio.AbstractEventLoop, internal_errors: InternalErrorWatch
 ) -> None:
     async def boom() -> None:
         raise RuntimeError("deliberate failure")
@@ -191,6 +193,7 @@ def test_unexpected_exception_becomes_a_log_row_and_banner(
     run(qloop, until(lambda: "deliberate failure" in console.window.banner.text()))
     rows = [console.store.at(i) for i in range(len(console.store))]
     assert any(r.outcome is Outcome.INTERNAL_ERROR and "deliberate failure" in r.message for r in rows)
+    assert [str(exc) for exc in internal_errors.reported] == ["deliberate failure"]  # a test not marked would fail
 
 
 def test_window_state_survives_restart(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:

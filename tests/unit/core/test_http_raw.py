@@ -63,7 +63,8 @@ async def test_raw_send_never_raises(echo: tuple[str, list[web.Request], list[by
         moved = await send_raw(client, "GET", f"{url}/redirect", [], b"")
     assert late.status is None
     assert "No answer within" in late.error
-    assert late.latency_ms is not None and late.latency_ms < 3000
+    assert late.latency_ms is not None
+    assert late.latency_ms < 3000
     assert refused.status is None
     assert "ConnectError" in refused.error
     assert moved.status == 302  # redirects are reported, not followed

@@ -21,7 +21,7 @@ from console.listener.server import WebhookListener
 from console.providers import all_providers, webhook_rules
 from console.service.console_service import ConsoleService
 from console.service.operations import OperationRequest, OperationResult
-from console.simulators.base import SimulatorError
+from console.simulators._records import SimulatorError
 from console.simulators.host import SimulatorHost
 
 SOUNDS = {"greeting_sound_id": "101", "button_1_sound_id": "102", "fallback_sound_id": "103"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.providers.zadarma import build_query, php_urlencode, sign_request, webhook_signatures
+from console.providers.zadarma.signing import build_query, php_urlencode, sign_request, webhook_signatures
 
 KEY, SECRET = "test_user_key_0001", "test_secret_0001"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -12,7 +12,8 @@ from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Outcome, VerificationState
 from console.providers import all_providers
-from console.providers.zadarma import PROVIDER
+from console.providers.spec import Call, Interpretation, Provider
+from console.providers.zadarma import ZadarmaProvider
 from console.service.console_service import ConsoleService
 from console.service.operations import OperationRequest
 
@@ -20,10 +21,16 @@ Handler = Callable[[httpx.Request], httpx.Response]
 SEND = OperationRequest("zadarma", "send", "sms", {"to": "+442037691880", "code": "4729"})
 
 
-def _service(handler: Handler, history: History | None = None) -> ConsoleService:
+def _service(
+    handler: Handler, history: History | None = None, providers: Mapping[str, Provider] | None = None
+) -> ConsoleService:
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     return ConsoleService(
-        client, LogStore(100), history, simulator_url=lambda pid: f"http://sim.test/{pid}", providers=all_providers()
+        client,
+        LogStore(100),
+        history,
+        simulator_url=lambda pid: f"http://sim.test/{pid}",
+        providers=all_providers() if providers is None else providers,
     )
 
 
@@ -158,12 +165,16 @@ async def test_missing_live_credentials_refused_naming_the_variables() -> None:
     assert "$ZADARMA_KEY" in result.exchange.message
 
 
-async def test_a_bug_in_a_provider_module_is_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: object) -> None:
+class _BrokenZadarma(ZadarmaProvider):
+    """Zadarma whose answer reading has a bug: the service must still record a row."""
+
+    def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(PROVIDER, "interpret", broken)
-    result = await _service(_json(200, {"status": "success"})).run(SEND)
+
+async def test_a_bug_in_a_provider_module_is_a_row() -> None:
+    providers = {**all_providers(), "zadarma": _BrokenZadarma()}
+    result = await _service(_json(200, {"status": "success"}), providers=providers).run(SEND)
     assert result.exchange.outcome is Outcome.INTERNAL_ERROR
     assert "ZeroDivisionError" in result.exchange.message
     assert "traceback" in dict(result.exchange.notes)
@@ -199,3 +210,13 @@ async def test_live_secret_never_recorded(tmp_path: Path) -> None:
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("h.sqlite3*"))  # noqa: ASYNC240
     assert b"live_secret_abcdef" not in raw
     assert b"live_key_123456" not in raw
+
+
+async def test_the_service_calls_only_the_providers_it_was_given() -> None:
+    calls: list[httpx.Request] = []
+    service = _service(lambda r: calls.append(r) or httpx.Response(200), providers={"zadarma": ZadarmaProvider()})
+    result = await service.run(OperationRequest("ycloud", "send", None, {"to": "+447911123456"}))
+    assert result.exchange.outcome is Outcome.REFUSED
+    assert "Unknown provider 'ycloud'; known: zadarma" in result.exchange.message
+    assert calls == []
+    assert service.store.at(0).id == result.exchange.id

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from console.providers.zadarma import sign_request
+from console.providers.zadarma.signing import sign_request
 from console.simulators.host import SimulatorHost
 
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,8 @@ import httpx
 import pytest
 
 from console.simulators import all_simulators
-from console.simulators.base import Fault, PhoneMessage, ProviderSimulator, SimulatorError
+from console.simulators._records import Fault, PhoneMessage, SimulatorError
+from console.simulators.base import ProviderSimulator
 from console.simulators.host import SimulatorHost, read_phone_messages
 from console.simulators.zadarma import ZadarmaSimulator
 
@@ -187,13 +187,16 @@ def test_journal_records_what_was_received(api: ZadarmaApi, host: SimulatorHost,
     assert [e["path"] for e in entries] == ["/v1/verify/", "/v1/info/balance/"]
 
 
-def test_journal_is_bounded(api: ZadarmaApi, host: SimulatorHost, monkeypatch: pytest.MonkeyPatch) -> None:
-    sim = host.simulator("zadarma")
-    monkeypatch.setattr(sim, "_journal", deque(maxlen=3))
-    for _ in range(5):
-        api.call("GET", "/v1/info/balance/")
-    assert len(sim.journal) == 3
-    assert type(sim).journal_size == 500
+def test_journal_is_bounded(
+    new_host: HostFactory, api_for: ApiFactory, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ZadarmaSimulator.journal_size == 500
+    monkeypatch.setattr(ZadarmaSimulator, "journal_size", 3)
+    with new_host() as small:
+        api = api_for(small, client)
+        for _ in range(5):
+            api.call("GET", "/v1/info/balance/")
+        assert len(small.simulator("zadarma").journal) == 3
 
 
 def test_reset_clears_state(api: ZadarmaApi, host: SimulatorHost, client: httpx.Client) -> None:

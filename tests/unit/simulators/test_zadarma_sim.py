@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from console.providers.zadarma import sign_request
+from console.providers.zadarma.signing import sign_request
 from console.simulators.host import SimulatorHost
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from console.providers.zadarma import build_query
+from console.providers.zadarma.signing import build_query
 from console.tools.jwt_inspect import inspect, mint_for
 from console.tools.signature_debug import explain
 from console.tools.webhook_debug import check_webhook

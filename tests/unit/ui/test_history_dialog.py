@@ -51,8 +51,9 @@ def history(tmp_path: Path) -> Iterator[History]:
         _ex("x-new-z", "zadarma", 60, "to=%2B442037691880"),
         _ex("x-new-y", "ycloud", 30, '{"to": "+447911123456"}'),
     ]
-    for future in [history.commit_exchange(ex) for ex in rows]:
-        future.result(10)
+    for ex in rows:
+        history.save_exchange(ex)
+    history.flush(10)
     yield history
     history.close()
 

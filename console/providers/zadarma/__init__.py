@@ -1,25 +1,17 @@
 """Zadarma: verification by SMS, voice code, e-mail and press-1 call, signed as the official SDKs sign.
 
-Contract: ``shared/providers.md`` section 1. The signing functions here are shared by the simulator and
-the webhook listener, so there is exactly one implementation of Zadarma's rules.
+Contract: ``shared/providers.md`` section 1. This package: the description and the provider here, the signing
+rules in ``signing`` (shared by the simulator, the listener and the debugger), the callbacks in ``callbacks``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from types import MappingProxyType
-from urllib.parse import parse_qsl, quote_plus
 
 import httpx
 
 from console.core.errors import ContractError
-from console.core.models import Outcome, Verification, VerificationState
+from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
 from console.providers._answers import json_object
 from console.providers.spec import (
@@ -35,76 +27,8 @@ from console.providers.spec import (
     Provider,
     ProviderSpec,
 )
-from console.providers.webhook import (
-    CallbackFacts,
-    Handshake,
-    Incoming,
-    Outgoing,
-    Reply,
-    Secret,
-    SignatureCheck,
-    WebhookRule,
-    first_valid,
-)
-
-
-# ----------------------------------------------------------------------------------------------- signing
-def php_urlencode(value: str) -> str:
-    """PHP ``urlencode``: keep ``A-Z a-z 0-9 - _ .``, space to ``+``, every other byte to ``%XX``."""
-    return quote_plus(str(value), safe="-_.").replace("~", "%7E")
-
-
-def build_query(params: Mapping[str, str]) -> str:
-    """``http_build_query(ksort($params))``: sorted by key in byte order, PHP-encoded."""
-    return "&".join(f"{php_urlencode(k)}={php_urlencode(params[k])}" for k in sorted(params, key=lambda k: k.encode()))
-
-
-@dataclass(frozen=True, slots=True)
-class SignatureSteps:
-    """Every intermediate value of a request signature (for tests and the signature debugger)."""
-
-    query: str
-    md5_hex: str
-    to_sign: str
-    hmac_hex: str
-    signature: str
-    header: str
-
-
-def sign_request(key: str, secret: str, method_path: str, params: Mapping[str, str]) -> SignatureSteps:
-    """Sign an API call: ``format=json`` is added before signing, as every SDK does."""
-    query = build_query({**params, "format": "json"})
-    md5_hex = hashlib.md5(query.encode()).hexdigest()
-    to_sign = method_path + query + md5_hex
-    hmac_hex = hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).hexdigest()
-    signature = base64.b64encode(hmac_hex.encode()).decode()
-    return SignatureSteps(query, md5_hex, to_sign, hmac_hex, signature, f"{key}:{signature}")
-
-
-WEBHOOK_FIELDS: dict[str, tuple[str, ...]] = {
-    "NOTIFY_START": ("caller_id", "called_did", "call_start"),
-    "NOTIFY_INTERNAL": ("caller_id", "called_did", "call_start"),
-    "NOTIFY_IVR": ("caller_id", "called_did", "call_start"),
-    "NOTIFY_END": ("caller_id", "called_did", "call_start"),
-    "NOTIFY_ANSWER": ("caller_id", "destination", "call_start"),
-    "NOTIFY_OUT_START": ("internal", "destination", "call_start"),
-    "NOTIFY_OUT_END": ("internal", "destination", "call_start"),
-    "NOTIFY_RECORD": ("pbx_call_id", "call_id_with_rec"),
-}
-
-
-def webhook_signatures(secret: str, event: str, fields: Mapping[str, str]) -> dict[str, str]:
-    """Both encodings of a webhook ``Signature``: ``zadarma-hex-b64`` (PHP SDK) and ``zadarma-raw-b64`` (TS SDK)."""
-    names = WEBHOOK_FIELDS.get(event)
-    if names is None:
-        return {}
-    text = "".join(fields.get(name, "") for name in names)
-    digest = hmac.new(secret.encode(), text.encode(), hashlib.sha1)
-    return {
-        "zadarma-hex-b64": base64.b64encode(digest.hexdigest().encode()).decode(),
-        "zadarma-raw-b64": base64.b64encode(digest.digest()).decode(),
-    }
-
+from console.providers.zadarma.callbacks import ZadarmaWebhook
+from console.providers.zadarma.signing import sign_request
 
 # -------------------------------------------------------------------------------------------- description
 LANGUAGES = tuple((code, code) for code in ("en", "es", "de", "pl", "ru", "ua", "fr"))
@@ -402,93 +326,6 @@ class ZadarmaProvider(Provider):
 
 
 PROVIDER = ZadarmaProvider()
-
-
-# ---------------------------------------------------------------------------------------------- callbacks
-CALL_END_EVENTS = ("NOTIFY_END", "NOTIFY_OUT_END")
-MATCH_SLACK_S = 120.0  # a call's end may be reported a little after the code's window closed
-
-
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
-class ZadarmaWebhook(WebhookRule):
-    """Zadarma's call notifications: ``zd_echo`` handshake, ``Signature`` per event, call_button results."""
-
-    provider = "zadarma"
-    secrets = (FieldSpec("secret", "API secret", FieldKind.SECRET, secret=True, env_var="ZADARMA_SECRET"),)
-    simulator_secrets = MappingProxyType({"secret": "sim_zadarma_secret"})
-    match_params = ("caller_id", "called_did", "destination")
-
-    def claims(self, incoming: Incoming) -> bool:
-        return incoming.query_value("zd_echo") is not None or incoming.params.get("event", "").startswith("NOTIFY_")
-
-    def handshake(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]]) -> Handshake | None:
-        echo = incoming.query_value("zd_echo")
-        if echo is None:
-            return None
-        return Handshake("zd_echo", Reply(200, echo), "Zadarma URL validation: answered with the zd_echo value.")
-
-    def verify(self, incoming: Incoming, secrets: Mapping[str, Sequence[Secret]], now: float) -> SignatureCheck:
-        params = incoming.params
-        event = params.get("event", "")
-        received = incoming.header("Signature")
-        if received is None:
-            return SignatureCheck.absent("Signature")
-        if event not in WEBHOOK_FIELDS:
-            return SignatureCheck.unchecked(f"No signing rule is known for event {event or '(none)'}.")
-        return first_valid(secrets.get("secret", ()), received, lambda s: webhook_signatures(s, event, params))
-
-    def facts(self, incoming: Incoming, settings: Mapping[str, str]) -> CallbackFacts | None:
-        params = incoming.params
-        event = params.get("event", "")
-        if not event.startswith("NOTIFY_"):
-            return None
-        names = (*self.match_params, "pbx_call_id", "internal", "calltype")
-        keys = {name: params[name] for name in names if params.get(name)}
-        if "callback_dtmf" in params:
-            keys["callback_dtmf"] = params["callback_dtmf"]
-        numbers = (params.get("caller_id", ""), params.get("called_did") or params.get("destination", ""))
-        parts = [event, params.get("calltype", ""), " → ".join(n for n in numbers if n), params.get("disposition", "")]
-        if event in CALL_END_EVENTS and "callback_dtmf" in params:
-            parts.append(f"key {params['callback_dtmf'] or '(none)'}")
-        summary = " · ".join(p for p in parts if p)
-        return CallbackFacts(event=event, summary=summary, keys=keys, status=params.get("disposition", ""))
-
-    def matches(self, verification: Verification, facts: CallbackFacts) -> bool:
-        if verification.channel != "call_button":
-            return False
-        wanted = _digits(verification.destination)
-        numbers = {_digits(facts.keys.get(name, "")) for name in self.match_params}
-        if not wanted or wanted not in numbers:
-            return False
-        ends = (verification.expires_at or verification.created_at + 600) + MATCH_SLACK_S
-        return verification.created_at - 5 <= facts.received_at <= ends
-
-    def apply(self, verification: Verification, facts: CallbackFacts, now: float) -> str:
-        if facts.event == "NOTIFY_ANSWER":
-            verification.move_to(VerificationState.DELIVERED)
-            return "call answered"
-        if facts.event not in CALL_END_EVENTS:
-            return ""
-        if verification.is_final():
-            return f"{facts.event} after the verification ended ({verification.state.value}): state kept"
-        dtmf = facts.keys.get("callback_dtmf", "")
-        if dtmf == "1" and facts.status in ("answered", ""):
-            verification.move_to(VerificationState.VERIFIED)
-            return "confirmed: the user pressed 1"
-        verification.move_to(VerificationState.FAILED)
-        why = f"key {dtmf}" if dtmf else "no key pressed"
-        return f"not confirmed: {facts.status or 'no disposition'}, {why}"
-
-    def sign(self, outgoing: Outgoing, secret: str, now: float | None = None) -> Outgoing:
-        fields = dict(parse_qsl(outgoing.body.decode(), keep_blank_values=True))
-        signature = webhook_signatures(secret, fields.get("event", ""), fields).get("zadarma-hex-b64")
-        if signature is None:
-            return outgoing
-        headers = tuple((k, v) for k, v in outgoing.headers if k.lower() != "signature")
-        return replace(outgoing, headers=(*headers, ("Signature", signature)))
 
 
 PROVIDER.webhook = ZadarmaWebhook()

@@ -1,0 +1,85 @@
+"""The lower pane: the selected exchange and, in a second tab, its verification's timeline, kept current."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QTabWidget
+
+from console.ui.detail_view import DetailView
+from console.ui.excepthook import spawn
+from console.ui.timeline_view import TimelineView
+
+if TYPE_CHECKING:
+    from console.core.logstore import LogStore
+    from console.service.console_service import ConsoleService
+
+
+class InspectorTabs(QTabWidget):
+    """The detail pane and the verification timeline as two tabs, following the log's selection.
+
+    A selected row shows in the detail pane; when it belongs to a verification, the timeline shows that
+    verification (read from history when it is from an earlier run), and a callback brings the timeline up.
+
+    Attributes:
+        detail: the selected exchange: request, response, notes.
+        timeline: the verification the selected exchange belongs to.
+        service: returns the running service (None until the core has started); its book holds the verifications.
+    """
+
+    def __init__(self, store: LogStore, service: Callable[[], ConsoleService | None]) -> None:
+        super().__init__()
+        self.setObjectName("lower_tabs")
+        self.service = service
+        self.detail = DetailView()
+        self.timeline = TimelineView(store)
+        self.addTab(self.detail, "Exchange")
+        self.addTab(self.timeline, "Verification timeline")
+        self.timeline.expired.connect(self.expire)
+
+    def show_exchange(self, exchange: Any) -> None:
+        """Show the row; when it belongs to a verification, show that too (a callback brings its timeline up)."""
+        self.detail.show_exchange(exchange)
+        vid = getattr(exchange, "verification_id", None)
+        service = self.service()
+        if not vid or service is None:
+            return
+        current = self.timeline.verification
+        if current is None or current.id != vid:
+            found = service.book.peek(vid)
+            self.timeline.show_verification(found)
+            if found is None:
+                spawn(self._load_verification(vid))
+        if exchange.operation == "webhook":
+            self.setCurrentWidget(self.timeline)
+
+    async def _load_verification(self, vid: str) -> None:
+        """A verification from an earlier run: read from history off the GUI thread."""
+        import asyncio
+
+        service = self.service()
+        if service is not None:
+            found = await asyncio.to_thread(service.book.get, vid)
+            self.timeline.show_verification(found)
+
+    def refresh(self, verification: Any) -> None:
+        """A verification changed: show it anew when it is the one in the timeline."""
+        shown = self.timeline.verification
+        if shown is not None and shown.id == verification.id:
+            self.timeline.show_verification(verification)
+
+    def refresh_privacy(self) -> None:
+        """Show both panes again, masked or not as the privacy switch now says."""
+        self.detail.show_exchange(self.detail.exchange)
+        self.timeline.show_verification(self.timeline.verification)
+
+    def expire(self, vid: str) -> None:
+        """A pending verification's window closed: mark it expired (saved and announced by the book)."""
+        service = self.service()
+        if service is None:
+            return
+        found = service.book.peek(vid)
+        if found is not None and not found.is_final():
+            with service.book.edit(found) as live:
+                live.expire_if_due()
