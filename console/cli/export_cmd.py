@@ -12,7 +12,8 @@ from console import __version__
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
 from console.core.export import evidence, to_har, to_jsonl
-from console.core.history import History
+from console.providers import all_providers
+from console.service.history_upgrade import open_history
 
 
 def add_export_parser(sub: Any, providers: list[str]) -> None:
@@ -28,7 +29,7 @@ def add_export_parser(sub: Any, providers: list[str]) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    history = History(paths.history_path())
+    history = open_history(paths.history_path(), all_providers())
     try:
         if args.evidence:
             verification = history.get_verification(args.evidence)

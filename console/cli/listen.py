@@ -12,7 +12,6 @@ from typing import Any
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
 from console.core.errors import InputError
-from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Exchange
 from console.core.serverthread import ServerError
@@ -21,6 +20,7 @@ from console.listener.handling import CallbackHandler, RouteReply
 from console.listener.secrets import SavedSecrets, flag_name, resolve_webhook_secrets
 from console.listener.server import WebhookListener
 from console.providers import all_providers, webhook_rules
+from console.service.history_upgrade import open_history
 
 
 def add_listen_parser(sub: Any) -> None:
@@ -135,7 +135,7 @@ def run_listen(args: argparse.Namespace) -> int:
     secrets = resolve_webhook_secrets(
         rules, given, dotenv_path=args.dotenv, simulator=not args.no_simulator_secrets, saved=saved
     )
-    history = History(paths.history_path())
+    history = open_history(paths.history_path(), all_providers())
     handler = CallbackHandler(rules, secrets, VerificationBook(history))
     for route, reply in replies:
         handler.set_reply(route, reply)

@@ -18,12 +18,12 @@ from console.cli.pairs import key_values
 from console.cli.parser import build_parser
 from console.core import paths
 from console.core.errors import InputError
-from console.core.history import History
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.providers import all_providers, get_provider
 from console.providers.spec import OperationKind
 from console.service.console_service import ConsoleService
+from console.service.history_upgrade import open_history
 from console.service.operations import OperationRequest
 from console.service.profiles import ProfileBook, open_profiles
 from console.service.spend_guard import SpendGuard
@@ -81,7 +81,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
         max_attempts=getattr(args, "max_attempts", None),
     )
     async with AsyncExitStack() as stack:
-        history = History(paths.history_path())
+        history = open_history(paths.history_path(), all_providers())
         stack.callback(history.close)
         simulator_url = None
         if env == "simulator" and not base_url:
@@ -179,7 +179,7 @@ def _phone_act(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    history = History(paths.history_path())
+    history = open_history(paths.history_path(), all_providers())
     try:
         if args.size:
             emit({"path": str(history.path), "bytes": history.size_bytes(), "exchanges": history.count_exchanges()})

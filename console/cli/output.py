@@ -17,6 +17,8 @@ EXIT_INTERNAL = 4
 
 EXIT_CODES = {
     Outcome.OK: EXIT_OK,
+    Outcome.WRONG_CODE: EXIT_REFUSED_BY_PROVIDER,
+    Outcome.REJECTED: EXIT_REFUSED_BY_PROVIDER,
     Outcome.PROVIDER_ERROR: EXIT_REFUSED_BY_PROVIDER,
     Outcome.CONTRACT_ERROR: EXIT_REFUSED_BY_PROVIDER,
     Outcome.REFUSED: EXIT_BAD_INPUT,
@@ -32,17 +34,18 @@ def emit(payload: dict[str, Any]) -> None:
 
 
 def exchange_line(ex: Exchange, verification: Verification | None = None) -> dict[str, Any]:
-    """The result line of one exchange: the documented keys first, then details."""
+    """The result line of one exchange: the documented keys (README, "JSON lines"), then details."""
     line: dict[str, Any] = {
         "provider": ex.provider,
         "operation": ex.operation,
-        "channel": ex.channel or None,
+        "channel": ex.channel,
         "env": ex.env,
         "ok": ex.ok,
         "outcome": ex.outcome.value,
         "http_status": ex.status,
         "error_code": ex.error_code,
         "meaning": ex.meaning or None,
+        "destination": ex.destination,
         "request_id": ex.request_id,
         "verification": ex.verification_id,
         "latency_ms": round(ex.latency_ms, 1) if ex.latency_ms is not None else None,
@@ -53,7 +56,18 @@ def exchange_line(ex: Exchange, verification: Verification | None = None) -> dic
         "method": ex.method or None,
         "url": ex.url or None,
         "started_at": ex.started_at,
+        "warnings": list(ex.warnings),
     }
+    if ex.checked_by:
+        line["checked_by"] = ex.checked_by
+    if ex.attempts_left is not None:
+        line["attempts_left"] = ex.attempts_left
+    if ex.verified_at is not None:
+        line["verified_at"] = ex.verified_at
+    if ex.provider_error_code:
+        line["provider_error_code"] = ex.provider_error_code
+    if ex.error_field:
+        line["field"] = ex.error_field
     if ex.verdict:  # credential checks
         line["verdict"] = ex.verdict
     if ex.profile:
@@ -66,15 +80,18 @@ def exchange_line(ex: Exchange, verification: Verification | None = None) -> dic
     return line
 
 
+LIFTED = ("call_to_number",)  # provider data also at the top level, documented (ssms.su's number to call)
+
+
 def result_line(result: OperationResult) -> dict[str, Any]:
-    """The exchange's line, the verification's window, and the provider's data (also lifted to the top level)."""
+    """The exchange's line, the verification's window, and the provider's parsed answer under ``data``."""
     line = exchange_line(result.exchange, result.verification)
     if result.verification is not None:
         line["expires_at"] = result.verification.expires_at
     data = {k: v for k, v in result.data.items() if k != "status"}
     if data:
         line["data"] = data
-        for key, value in data.items():  # e.g. call_to_number, without shadowing a documented key
-            if isinstance(value, (str, int, float, bool)) or value is None:
-                line.setdefault(key, value)
+    for key in LIFTED:
+        if key in data:
+            line[key] = data[key]
     return line

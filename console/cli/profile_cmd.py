@@ -12,7 +12,7 @@ from console.cli.pairs import key_values
 from console.core.errors import InputError
 from console.core.redact import mask
 from console.providers import all_providers
-from console.providers.spec import Provider
+from console.providers.provider import Provider
 from console.service.profiles import Profile, ProfileBook, open_profiles, values_from_environment
 
 

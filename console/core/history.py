@@ -19,13 +19,15 @@ from typing import Any
 
 from console.core.models import Exchange, Verification
 
-SCHEMA_VERSION = 1
+# Bump when the tables change, with a step in _upgrade from the previous version (an older file is upgraded,
+# never treated as damage). 2: exchanges.destination (rows stored before have NULL until filled in from above).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS exchanges (
     id TEXT PRIMARY KEY, started_at REAL NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL,
     channel TEXT, env TEXT, outcome TEXT NOT NULL, status INTEGER, error_code TEXT,
-    request_id TEXT, verification_id TEXT, data TEXT NOT NULL);
+    request_id TEXT, verification_id TEXT, data TEXT NOT NULL, destination TEXT);
 CREATE INDEX IF NOT EXISTS exchanges_started ON exchanges(started_at);
 CREATE INDEX IF NOT EXISTS exchanges_verification ON exchanges(verification_id);
 CREATE TABLE IF NOT EXISTS verifications (
@@ -33,9 +35,15 @@ CREATE TABLE IF NOT EXISTS verifications (
     state TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS verifications_request ON verifications(provider, request_id);
 """
+_INDEXES = "CREATE INDEX IF NOT EXISTS exchanges_destination ON exchanges(destination);"
 
 _Item = tuple[str, Any]
-_INSERT_EXCHANGE = "INSERT OR REPLACE INTO exchanges VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+_EXCHANGE_COLUMNS = (
+    "id, started_at, provider, operation, channel, env, outcome, status, error_code, request_id, verification_id, "
+    "data, destination"
+)
+_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_EXCHANGE = f"INSERT OR REPLACE INTO exchanges ({_EXCHANGE_COLUMNS}) VALUES {_ROW}"
 
 
 def _exchange_row(ex: Exchange) -> tuple[Any, ...]:
@@ -53,6 +61,7 @@ def _exchange_row(ex: Exchange) -> tuple[Any, ...]:
         ex.request_id,
         ex.verification_id,
         json.dumps(ex.to_dict()),
+        ex.destination,
     )
 
 
@@ -66,8 +75,7 @@ class History:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _upgrade(conn)
         self._queue: queue.Queue[_Queued | None] = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -151,21 +159,22 @@ class History:
         if kind == "exchange":
             conn.execute(_INSERT_EXCHANGE, _exchange_row(payload))
         elif kind == "verification":
-            v: dict[str, Any] = payload
-            conn.execute(
-                "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    v["id"],
-                    v["provider"],
-                    v["channel"],
-                    v["destination"],
-                    v["request_id"],
-                    v["state"],
-                    v["created_at"],
-                    v["updated_at"],
-                    json.dumps(v),
-                ),
-            )
+            conn.execute(_INSERT_VERIFICATION, _verification_row(payload))
+
+    # ---------------------------------------------------------------------------------------- upgrading
+    def sends_without_destination(self, limit: int = 500) -> list[Exchange]:
+        """Sends stored before exchanges had a destination (schema 1), for the layer that can derive it."""
+        with self._reader() as conn:
+            rows = conn.execute("SELECT data FROM exchanges WHERE destination IS NULL LIMIT ?", (limit,)).fetchall()
+        return [Exchange.from_dict(json.loads(r[0])) for r in rows]
+
+    def fill_in(self, exchanges: list[Exchange], verifications: list[Verification]) -> None:
+        """Store records again with what was derived for them (a destination, a channel); blocks until done."""
+        with self._reader() as conn, conn:
+            for ex in exchanges:
+                conn.execute(_INSERT_EXCHANGE, _exchange_row(ex))
+            for v in verifications:
+                conn.execute(_INSERT_VERIFICATION, _verification_row(v.to_dict()))
 
     # ------------------------------------------------------------------------------------------ reading
     def recent_exchanges(
@@ -247,6 +256,25 @@ class History:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
 
 
+_INSERT_VERIFICATION = "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)"
+
+
+def _verification_row(v: dict[str, Any]) -> tuple[Any, ...]:
+    """The verifications table's columns for one verification (its dict form)."""
+    columns = ("id", "provider", "channel", "destination", "request_id", "state", "created_at", "updated_at")
+    return (*(v[c] for c in columns), json.dumps(v))
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Create the tables, or bring an older file's up to :data:`SCHEMA_VERSION`."""
+    conn.executescript(_SCHEMA)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(exchanges)")}
+    if "destination" not in columns:  # schema 1: the column comes last, NULL for the rows already there
+        conn.execute("ALTER TABLE exchanges ADD COLUMN destination TEXT")
+    conn.executescript(_INDEXES)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 def _filters(provider: str | None, operation: str | None) -> tuple[str, tuple[str, ...]]:
     """A WHERE clause (or "") and its arguments for the optional provider and operation filters."""
     clauses = [
@@ -257,7 +285,7 @@ def _filters(provider: str | None, operation: str | None) -> tuple[str, tuple[st
     return " WHERE " + " AND ".join(c for c, _ in clauses), tuple(v for _, v in clauses)
 
 
-_CHUNK = 200  # rows per INSERT statement (12 parameters each, far below SQLite's limit)
+_CHUNK = 200  # rows per INSERT statement (13 parameters each, far below SQLite's limit)
 # How long rows wait to share a commit: each commit gives the GIL away while SQLite works, and getting it back
 # costs far more than the insert, so fewer, larger commits carry more callbacks per second.
 GROUP_COMMIT_S = 0.002
@@ -296,9 +324,10 @@ class LoopCommitter:
                 # one multi-row INSERT per chunk: one step into SQLite (and one GIL release) instead of one per row
                 for start in range(0, len(rows), _CHUNK):
                     chunk = rows[start : start + _CHUNK]
-                    values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?)"] * len(chunk))
+                    values = ",".join([_ROW] * len(chunk))
                     self._conn.execute(
-                        f"INSERT OR REPLACE INTO exchanges VALUES {values}", [*chain.from_iterable(chunk)]
+                        f"INSERT OR REPLACE INTO exchanges ({_EXCHANGE_COLUMNS}) VALUES {values}",
+                        [*chain.from_iterable(chunk)],
                     )
         except sqlite3.Error as exc:
             for _, future in batch:

@@ -12,6 +12,13 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from console.core.check_outcomes import (
+    ALREADY_VERIFIED,
+    EXPIRED,
+    TOO_MANY_ATTEMPTS,
+    VERIFICATION_FAILED,
+    WRONG_CODE,
+)
 from console.core.errors import InputError
 from console.core.models import Verification, VerificationState
 
@@ -38,44 +45,36 @@ def checks_locally(verification: Verification) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The local check's answer: ok, an error code from the table below, and a message for the tester."""
+    """The local check's answer: ok, a code of :mod:`console.core.check_outcomes`, a message, tries left."""
 
     ok: bool
     error_code: str | None
     message: str
-
-
-MEANINGS = {
-    "invalid_code": ("The code does not match the one sent.", "Check the digits; each wrong try counts."),
-    "expired": ("The code's window has closed.", "Send a new code."),
-    "too_many_attempts": ("Too many wrong codes: this verification is locked.", "Send a new code."),
-    "already_used": ("This code was already accepted once; a code works only once.", "Send a new code."),
-    "failed": ("This verification already failed (see its timeline).", "Send a new code."),
-}
+    attempts_left: int | None = None
 
 
 def check_code(verification: Verification, code: str, now: float) -> Verdict:
     """Check ``code`` and move the verification (verified, expired, failed); counts wrong attempts."""
     keys = verification.keys
-    if verification.state is VerificationState.VERIFIED:
-        return Verdict(False, "already_used", "This code was already used.")
     attempts, allowed = int(keys.get(ATTEMPTS_KEY, "0")), int(keys.get(MAX_KEY, str(DEFAULT_MAX_ATTEMPTS)))
+    if verification.state is VerificationState.VERIFIED:
+        return Verdict(False, ALREADY_VERIFIED, "This code was already used: the verification is verified.")
     if attempts >= allowed:
-        return Verdict(False, "too_many_attempts", f"Locked after {allowed} wrong codes.")
+        return Verdict(False, TOO_MANY_ATTEMPTS, f"Locked after {allowed} wrong codes.", 0)
     if verification.state is VerificationState.FAILED:
-        return Verdict(False, "failed", "This verification failed; there is nothing left to check.")
+        return Verdict(False, VERIFICATION_FAILED, "This verification failed; there is nothing left to check.")
     if verification.expire_if_due(now) or verification.state is VerificationState.EXPIRED:
-        return Verdict(False, "expired", "The code has expired.")
+        return Verdict(False, EXPIRED, "The code has expired.")
     if hmac.compare_digest(_digest(keys[SALT_KEY], code.strip()), keys[HASH_KEY]):
         verification.move_to(VerificationState.VERIFIED)
-        return Verdict(True, None, "Code is correct (checked by the console).")
+        return Verdict(True, None, "Code is correct (checked by the console).", allowed - attempts)
     attempts += 1
     keys[ATTEMPTS_KEY] = str(attempts)
-    if attempts >= allowed:
-        verification.move_to(VerificationState.FAILED)
-        return Verdict(False, "too_many_attempts", f"Wrong code; locked after {allowed} wrong codes.")
     left = allowed - attempts
-    return Verdict(False, "invalid_code", f"Wrong code; {left} attempt{'s' if left != 1 else ''} left.")
+    if left == 0:
+        verification.move_to(VerificationState.FAILED)
+        return Verdict(False, WRONG_CODE, f"Wrong code; locked after {allowed} wrong codes.", 0)
+    return Verdict(False, WRONG_CODE, f"Wrong code; {left} attempt{'s' if left != 1 else ''} left.", left)
 
 
 def generate_code(length: int = 6) -> str:

@@ -15,6 +15,8 @@ class Outcome(enum.StrEnum):
     """How an exchange ended."""
 
     OK = "ok"
+    WRONG_CODE = "wrong_code"  # a check with a code that does not match (attempts may remain)
+    REJECTED = "rejected"  # a check of a verification that is over: already verified, expired, locked, failed
     PROVIDER_ERROR = "provider_error"
     TRANSPORT_ERROR = "transport_error"
     CONTRACT_ERROR = "contract_error"
@@ -83,6 +85,13 @@ class Exchange:
     signature: str = ""  # incoming callbacks: valid | invalid | absent | unchecked
     signature_scheme: str = ""  # which rule matched, e.g. zadarma-hex-b64
     source: str = ""  # incoming callbacks: the sender's address
+    destination: str = ""  # sends: who receives the code (E.164 for phone numbers, else as sent)
+    checked_by: str = ""  # checks: "provider" or "console"
+    attempts_left: int | None = None  # checks: wrong codes still allowed, when known
+    verified_at: float | None = None  # checks of a verified verification: when it was verified
+    provider_error_code: str = ""  # the provider's own code when error_code says it in the console's words
+    error_field: str = ""  # refusals: the field the console refused
+    warnings: tuple[str, ...] = ()  # e.g. the API version in the URL stops working soon
     profile: str = ""  # the saved profile the request was sent with
     credential_sources: tuple[tuple[str, str], ...] = ()  # each credential and where it came from (flag, $VAR…)
     verdict: str = ""  # credential checks: valid, wrong key, no balance…
@@ -120,6 +129,7 @@ class Exchange:
         data["outcome"] = self.outcome.value
         for key in _PAIR_FIELDS:
             data[key] = [list(pair) for pair in data[key]]
+        data["warnings"] = list(self.warnings)
         return data
 
     @classmethod
@@ -128,6 +138,7 @@ class Exchange:
         values["outcome"] = Outcome(values["outcome"])
         for key in _PAIR_FIELDS:
             values[key] = tuple(tuple(pair) for pair in values.get(key) or ())
+        values["warnings"] = tuple(values.get("warnings") or ())
         _upgrade_notes(values)
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
@@ -164,6 +175,7 @@ class Verification:
     updated_at: float = field(default_factory=time.time)
     exchange_ids: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # provider-side ids to tie callbacks (message id, id_call…)
+    ended_at: float | None = None  # when it became verified, failed or expired
 
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
@@ -174,7 +186,16 @@ class Verification:
             return False
         self.state = state
         self.updated_at = time.time()
+        if self.is_final():
+            self.ended_at = self.updated_at
         return True
+
+    @property
+    def end_time(self) -> float | None:
+        """When it ended (records from before ``ended_at`` existed: their last change), or None while open."""
+        if not self.is_final():
+            return None
+        return self.ended_at if self.ended_at is not None else self.updated_at
 
     def expire_if_due(self, now: float | None = None) -> bool:
         """Mark a pending verification expired once its window has passed."""

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from console.providers.spec import Provider
+from console.providers.provider import Provider
 from console.providers.webhook import WebhookRule
 
 _NOT_PROVIDERS = frozenset({"spec", "validation", "webhook", "webhook_body"})  # what every provider module uses

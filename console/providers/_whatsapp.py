@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from console.core.models import Verification, VerificationState
-from console.providers.spec import ErrorCode, FieldKind, FieldSpec
+from console.providers.spec import ErrorCode, FieldKind, FieldRole, FieldSpec
 from console.providers.webhook import CallbackFacts, WebhookRule
 
 RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3}
@@ -35,6 +35,7 @@ CODE = FieldSpec(
     pattern=r"\d{4,8}",
     pattern_message="4 to 8 digits",
     help="Empty: the console generates one (6 digits) and checks what the user types (Check code tab).",
+    role=FieldRole.CODE,
 )
 
 META_ERRORS = (

@@ -16,16 +16,17 @@ import httpx
 
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
-    Call,
+    Channel,
+    CodeChecker,
     Environment,
     ErrorCode,
     FieldKind,
+    FieldRole,
     FieldSpec,
-    Interpretation,
     Operation,
     OperationKind,
-    Provider,
     ProviderSpec,
 )
 
@@ -51,11 +52,10 @@ SPEC = ProviderSpec(
     summary="A call that speaks the code from your line; multipart dest/src/otp with a key header.",
     docs_url="https://hamkaran.cloud",
     credentials=(FieldSpec("key", "API key", FieldKind.SECRET, required=True, secret=True, env_var="HCP_KEY"),),
-    operations=(
-        Operation(
-            "send",
-            "Call with the code",
-            OperationKind.SEND,
+    channels=(
+        Channel(
+            "voice",
+            "Voice call speaking the code",
             (
                 FieldSpec(
                     "dest",
@@ -64,6 +64,7 @@ SPEC = ProviderSpec(
                     required=True,
                     placeholder="09123456789",
                     help="Without + it is read as Iranian.",
+                    role=FieldRole.DESTINATION,
                 ),
                 FieldSpec(
                     "src",
@@ -80,6 +81,7 @@ SPEC = ProviderSpec(
                     pattern=r"\d{4,6}",
                     pattern_message="4 to 6 digits",
                     help="Empty: the console generates one and checks it itself.",
+                    role=FieldRole.CODE,
                 ),
                 FieldSpec(
                     "dest_format",
@@ -93,6 +95,14 @@ SPEC = ProviderSpec(
                     ),
                 ),
             ),
+            help="A call from your line (src) that speaks the code to the destination.",
+        ),
+    ),
+    operations=(
+        Operation(
+            "send",
+            "Call with the code",
+            OperationKind.SEND,
             help="POST /send-otp (multipart); any 2xx is success.",
             path="/send-otp",
         ),
@@ -116,8 +126,7 @@ SPEC = ProviderSpec(
     sensitive_headers=("key",),
     simulator_credentials={"key": "sim_hamkaran_key"},
     simulator_prefix="/api/hamkaran/v1",
-    code_field="otp",
-    console_code=True,
+    code_checker=CodeChecker.CONSOLE,
     code_length=5,
     notes=("The destination's form (a choice) and send-otp's answer (shown as it comes).",),
 )

@@ -1,12 +1,14 @@
 """Meta's WhatsApp Cloud API: the same authentication template, sent straight to graph.facebook.com.
 
-Contract: ``shared/providers.md`` section 3.6. ``--base-url`` includes the API version
-(``https://graph.facebook.com/v21.0``); the phone number id is a credential (``META_PHONE_NUMBER_ID``).
+Contract: ``shared/providers.md`` section 3.6. The base URL includes the Graph API version
+(``https://graph.facebook.com/v26.0``, each version's end date below); the phone number id is a credential
+(``META_PHONE_NUMBER_ID``).
 Callbacks: the ``hub.challenge`` subscription handshake and ``X-Hub-Signature-256`` over the raw body.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
@@ -20,15 +22,17 @@ from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
 from console.providers._answers import json_object
 from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, RANK, TEMPLATE, StatusRule, template
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
-    Call,
+    ApiVersion,
+    Channel,
+    CodeChecker,
     Environment,
     FieldKind,
+    FieldRole,
     FieldSpec,
-    Interpretation,
     Operation,
     OperationKind,
-    Provider,
     ProviderSpec,
 )
 from console.providers.webhook import (
@@ -43,7 +47,29 @@ from console.providers.webhook import (
     first_valid,
 )
 
-API_VERSION = "v21.0"
+# Meta's versions changelog (read 2026-11-30): each Graph API version stops working on a set day.
+API_VERSIONS = (
+    ApiVersion("v26.0", dt.date(2026, 7, 29)),
+    ApiVersion("v25.0", dt.date(2026, 2, 18), dt.date(2028, 7, 29)),
+    ApiVersion("v24.0", dt.date(2025, 10, 8), dt.date(2028, 2, 18)),
+    ApiVersion("v23.0", dt.date(2025, 5, 29), dt.date(2027, 10, 8)),
+    ApiVersion("v22.0", dt.date(2025, 1, 21), dt.date(2027, 5, 20)),
+    ApiVersion("v21.0", dt.date(2024, 10, 2), dt.date(2027, 1, 21)),
+    ApiVersion("v20.0", None, dt.date(2026, 9, 24)),
+)
+API_VERSION = API_VERSIONS[0].name  # the current version: the default, and what the simulator serves first
+GRAPH = "https://graph.facebook.com"
+
+
+def _environments() -> tuple[Environment, ...]:
+    """Live on the current version, then each older one (a profile naming one keeps it; the console warns)."""
+    found = [Environment("live", f"Live (graph.facebook.com/{API_VERSION})", f"{GRAPH}/{API_VERSION}", live=True)]
+    for version in API_VERSIONS[1:]:
+        until = f", ends {version.expires.isoformat()}" if version.expires else ""
+        url = f"{GRAPH}/{version.name}"
+        found.append(Environment(f"live-{version.name}", f"Live ({version.name}{until})", url, live=True))
+    return tuple(found)
+
 
 SPEC = ProviderSpec(
     id="meta",
@@ -63,17 +89,26 @@ SPEC = ProviderSpec(
             help="The sender's id in WhatsApp Manager (not the phone number itself).",
         ),
     ),
+    channels=(
+        Channel(
+            "whatsapp",
+            "WhatsApp authentication template",
+            (
+                FieldSpec(
+                    "to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456", role=FieldRole.DESTINATION
+                ),
+                TEMPLATE,
+                LANGUAGE,
+                CODE,
+            ),
+            help="An approved authentication template carrying the code; statuses arrive by webhook.",
+        ),
+    ),
     operations=(
         Operation(
             "send",
             "Send code (WhatsApp template)",
             OperationKind.SEND,
-            (
-                FieldSpec("to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456"),
-                TEMPLATE,
-                LANGUAGE,
-                CODE,
-            ),
             help="Sent with `to` in international digits without +; statuses arrive by webhook.",
             path="/<phone_number_id>/messages",
         ),
@@ -87,18 +122,17 @@ SPEC = ProviderSpec(
         ),
     ),
     errors=META_ERRORS,
-    environments=(
-        Environment(
-            "live", f"Live (graph.facebook.com/{API_VERSION})", f"https://graph.facebook.com/{API_VERSION}", live=True
-        ),
-    ),
+    environments=_environments(),
+    api_versions=API_VERSIONS,
     phone_style=PhoneStyle.E164_DIGITS,
     sensitive_headers=("authorization",),
     simulator_credentials={"access_token": "sim_meta_token", "phone_number_id": "106540352242922"},
     simulator_prefix=f"/{API_VERSION}",
-    code_field="code",
-    console_code=True,
-    notes=(f"The API version is part of the base URL ({API_VERSION} by default); change it with a custom base URL.",),
+    code_checker=CodeChecker.CONSOLE,
+    notes=(
+        f"The Graph API version is part of the base URL ({API_VERSION} by default); older ones are environments "
+        "of their own until Meta retires them, and the console warns 90 days before.",
+    ),
 )
 
 

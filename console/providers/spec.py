@@ -6,20 +6,17 @@ only the odd parts (signing, token minting, body shape, answer decoding) by subc
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
 
 if TYPE_CHECKING:
-    import httpx
-
-    from console.providers.webhook import WebhookRule
+    pass
 
 
 class FieldKind(enum.StrEnum):
@@ -47,6 +44,22 @@ class OperationKind(enum.StrEnum):
     SETUP = "setup"  # configures the provider's account, e.g. registers the listener's URL
 
 
+class FieldRole(enum.StrEnum):
+    """What a field is to the console, declared so nothing looks a field up by a conventional name."""
+
+    DESTINATION = "destination"  # who receives the code: a phone number or an e-mail address (one per channel)
+    CODE = "code"  # the code a send carries or a check compares
+    REQUEST_ID = "request_id"  # the provider's id of a verification, given back to check it
+    CALLBACK_URL = "callback_url"  # where the provider should send its callbacks (setup operations)
+
+
+class CodeChecker(enum.StrEnum):
+    """Who checks the codes of a provider's verifications."""
+
+    PROVIDER = "provider"  # a check operation asks the provider
+    CONSOLE = "console"  # the console makes the code, keeps a salted hash and checks what the user types
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One input: a request parameter or a credential.
@@ -57,6 +70,9 @@ class FieldSpec:
         choices_from: id of a LOOKUP operation whose result offers values (e.g. Zadarma's sound list).
         pattern: a regex the value must match in full, with ``pattern_message`` saying what is expected.
         env_var: for credentials, the environment variable that supplies it.
+        default: the value sent when a request leaves the field out (forms show it as the field's text).
+        role: what the field is to the console (destination, code, request id, callback URL), if anything.
+        aliases: other names the command line accepts for it, e.g. the name the provider's API uses.
     """
 
     name: str
@@ -72,6 +88,8 @@ class FieldSpec:
     pattern_message: str = ""
     placeholder: str = ""
     env_var: str | None = None
+    role: FieldRole | None = None
+    aliases: tuple[str, ...] = ()
 
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.choices)
@@ -83,7 +101,11 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """A way the code travels (sms, voice call, e-mail…), with the fields that apply to it."""
+    """A way the code travels, with the fields that apply to it; exactly one of them is the destination.
+
+    Channel ids name the way for every provider alike: ``sms``, ``call_code``, ``call_button``, ``email``,
+    ``wait_call``, ``push_msg``, ``whatsapp``, ``voice``.
+    """
 
     id: str
     label: str
@@ -116,10 +138,11 @@ LOCAL_CHECK = Operation(
             FieldKind.DIGITS,
             required=True,
             help="The code the user received; the console checks it against a salted hash of the code it sent.",
+            role=FieldRole.CODE,
         ),
     ),
-    help="This provider does not check codes: the console does, for the latest pending verification "
-    "(or the one you pick). Codes expire with the verification, allow 5 wrong tries, and work once.",
+    help="This provider does not check codes: the console does, for the latest verification (or the one you "
+    "pick). Codes expire with the verification, allow 5 wrong tries, and work once.",
     method=LOCAL,
 )
 
@@ -132,7 +155,9 @@ class ErrorCode:
     meaning: str
     hint: str = ""
     pattern: str | None = None
-    kind: str = ""  # "auth" (wrong key or secret) or "money" (no balance): the credential check's verdict
+    # "auth" (wrong key or secret) or "money" (no balance): the credential check's verdict; "wrong_code" or
+    # "gone" (no such verification: used, expired or unknown): what a check's refusal means
+    kind: str = ""
     credential: str = ""  # with "auth": the one credential this error blames, when the provider tells them apart
 
 
@@ -147,6 +172,21 @@ class Environment:
 
 
 SIMULATOR = Environment("simulator", "Simulator", "", live=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiVersion:
+    """A dated fact about a provider's API: a version named in base URLs, and when it stops working.
+
+    Attributes:
+        name: as it appears in the URL, e.g. ``v26.0``.
+        released: when the provider released it.
+        expires: the day requests to it start failing (None: not announced yet).
+    """
+
+    name: str
+    released: dt.date | None
+    expires: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +210,48 @@ class ProviderSpec:
     simulator_prefix: str = ""
     code_ttl_s: int = 600
     notes: tuple[str, ...] = ()
-    code_field: str | None = None  # the field that carries the OTP (``code``, ``otp``…); ``--code`` sets it
-    console_code: bool = False  # the console generates the code when the field is empty (and checks it locally)
+    code_checker: CodeChecker = CodeChecker.PROVIDER
     code_length: int = 6
     transport_hints: Mapping[str, str] = field(default_factory=dict)  # e.g. "tls" -> which other host to try
+    api_versions: tuple[ApiVersion, ...] = ()  # versions named in base URLs, with when each stops working
 
     def __post_init__(self) -> None:
-        """Providers whose codes the console generates get the console's local check as an operation."""
+        """Check the description is complete; providers whose codes the console checks get its check operation.
+
+        Raises:
+            ValueError: a send without channels, or a channel without exactly one phone or e-mail destination.
+        """
+        for op in self.operations:
+            if op.kind is OperationKind.SEND and not self.channels:
+                raise ValueError(f"{self.id}: the send {op.id!r} needs channels (every send names its channel)")
+        for ch in self.channels:
+            found = [f for f in ch.fields if f.role is FieldRole.DESTINATION]
+            if len(found) != 1 or found[0].kind not in (FieldKind.PHONE, FieldKind.EMAIL):
+                raise ValueError(f"{self.id}: channel {ch.id!r} needs exactly one phone or e-mail destination field")
         if self.console_code and not any(op.kind is OperationKind.CHECK for op in self.operations):
             object.__setattr__(self, "operations", (*self.operations, LOCAL_CHECK))
+
+    @property
+    def console_code(self) -> bool:
+        """The console makes the codes and checks them (the provider only delivers them)."""
+        return self.code_checker is CodeChecker.CONSOLE
+
+    @property
+    def code_field(self) -> str | None:
+        """The field a send's code goes in (``code``, ``otp``, ``otpCode``…), or None when sends carry none."""
+        for ch in self.channels:
+            for fld in ch.fields:
+                if fld.role is FieldRole.CODE:
+                    return fld.name
+        return None
+
+    def destination_field(self, channel_id: str) -> FieldSpec:
+        """The field of ``channel_id`` that holds who receives the code."""
+        return next(f for f in self.channel(channel_id).fields if f.role is FieldRole.DESTINATION)
+
+    def field_with_role(self, op_id: str, channel_id: str | None, role: FieldRole) -> FieldSpec | None:
+        """The operation's (and channel's) field with ``role``, if it has one."""
+        return next((f for f in self.fields_for(op_id, channel_id) if f.role is role), None)
 
     def operation(self, op_id: str) -> Operation:
         for op in self.operations:
@@ -225,85 +298,3 @@ class ProviderSpec:
             if err.pattern and message and re.search(err.pattern, message, re.IGNORECASE):
                 return err
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """A validated request: what the provider module turns into HTTP."""
-
-    provider: str
-    operation: str
-    channel: str
-    values: Mapping[str, str]
-    credentials: Mapping[str, str]
-    base_url: str
-    env: str
-
-
-@dataclass(slots=True)
-class Interpretation:
-    """What a provider's answer means."""
-
-    outcome: Outcome
-    message: str = ""
-    error_code: str | None = None
-    meaning: str = ""
-    hint: str = ""
-    request_id: str | None = None
-    state: VerificationState | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)  # correlation keys kept on the verification
-    secrets: list[str] = field(default_factory=list)  # values in the answer to mask in the record (a new secret)
-    expires_in_s: float | None = None  # the provider's own window (ssms call_protection), else code_ttl_s
-
-
-class Provider(ABC):
-    """A provider module's behaviour: builds the HTTP request and reads the answer.
-
-    Subclasses set ``spec`` and implement :meth:`build_request` and :meth:`interpret`; ``webhook`` describes
-    the provider's callbacks (None: the listener only records them).
-    """
-
-    spec: ProviderSpec
-    webhook: WebhookRule | None = None
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    def validate(self, call: Call) -> None:
-        """Refuse a call the field rules cannot express (e.g. "a key, or an e-mail and a password").
-
-        Raises:
-            InputError: nothing is sent and the reason is shown.
-        """
-        return None  # by default the field rules say everything
-
-    @abstractmethod
-    def build_request(self, call: Call) -> httpx.Request:
-        """Build the exact HTTP request for ``call`` (signed, encoded), without sending it."""
-
-    @abstractmethod
-    def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
-        """Decode the provider's answer; raise ContractError when it is not in the promised shape."""
-
-    def secrets_of(self, call: Call) -> list[str]:
-        """Values to redact wherever they appear in the record."""
-        secret_names = {f.name for f in self.spec.credentials if f.secret}
-        return [v for k, v in call.credentials.items() if k in secret_names and v]
-
-    def error_interpretation(
-        self, code: str | None, message: str, status: int | None, outcome: Outcome = Outcome.PROVIDER_ERROR
-    ) -> Interpretation:
-        """An error Interpretation filled from the provider's error table."""
-        entry = self.spec.lookup_error(code, message)
-        if entry is None and status is not None:
-            entry = self.spec.lookup_error(str(status))
-        return Interpretation(
-            outcome=outcome,
-            message=message,
-            error_code=code if code is not None else (entry.code if entry else None),
-            meaning=entry.meaning if entry else "Not in the console's table of this provider's errors.",
-            hint=entry.hint if entry else "",
-        )

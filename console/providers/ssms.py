@@ -19,17 +19,17 @@ from console.core.errors import ContractError, CredentialsError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle
 from console.providers._answers import json_object
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
-    Call,
     Channel,
+    CodeChecker,
     Environment,
     ErrorCode,
     FieldKind,
+    FieldRole,
     FieldSpec,
-    Interpretation,
     Operation,
     OperationKind,
-    Provider,
     ProviderSpec,
 )
 from console.providers.webhook import CallbackFacts, Incoming, Secret, SignatureCheck, WebhookRule
@@ -54,6 +54,8 @@ _TO = FieldSpec(
     required=True,
     placeholder="+79670311122",
     help="Sent as `phone` in international digits without + (79670311122); without + it is read as Russian.",
+    role=FieldRole.DESTINATION,
+    aliases=("phone",),
 )
 _WINDOW = FieldSpec(
     "call_protection",
@@ -92,6 +94,7 @@ CHANNELS = (
                 pattern=r"\d{4,8}",
                 pattern_message="4 to 8 digits",
                 help="Empty: the console generates one and checks it itself (Check code tab).",
+                role=FieldRole.CODE,
             ),
             FieldSpec("sender_name", "Sender name", help="An approved sender name, if you have one."),
             FieldSpec(
@@ -171,8 +174,7 @@ SPEC = ProviderSpec(
     home_region="RU",
     phone_style=PhoneStyle.E164_DIGITS,
     simulator_credentials={"key": "sim_ssms_key"},
-    code_field="code",
-    console_code=True,
+    code_checker=CodeChecker.CONSOLE,
     transport_hints={"tls": TLS_HINT, "connect": TLS_HINT},
     notes=(
         "which host accepts HTTPS is not documented; the environments offer the four base-URL presets. " + TLS_HINT,

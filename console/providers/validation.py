@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import phonenumbers
 
 from console.core.errors import InputError
-from console.core.phones import format_phone, parse_phone
+from console.core.phones import PhoneStyle, format_phone, parse_phone
 from console.providers.spec import FieldKind, FieldSpec, ProviderSpec
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -58,7 +58,8 @@ def _check(spec: ProviderSpec, fld: FieldSpec, value: str) -> str:
 def validate_fields(spec: ProviderSpec, op_id: str, channel_id: str | None, raw: Mapping[str, str]) -> dict[str, str]:
     """Check ``raw`` against the fields of the operation (and channel) and return the normalised values.
 
-    Empty optional fields are left out, so they are not sent.
+    A field ``raw`` leaves out takes its declared default (the command line gives only what is typed); a field
+    given empty is not sent, default or not (a form shows defaults as text, and its user may clear one).
 
     Raises:
         InputError: an unknown field, a missing required one, or a value of the wrong form.
@@ -74,13 +75,25 @@ def validate_fields(spec: ProviderSpec, op_id: str, channel_id: str | None, raw:
         )
     values: dict[str, str] = {}
     for fld in fields:
-        value = raw.get(fld.name, "")
+        value = raw.get(fld.name, fld.default)  # left out: the default; given empty: not sent
         value = value if fld.kind is FieldKind.MULTILINE else value.strip()
-        if not value:
-            value = fld.default
         if not value:
             if fld.required:
                 raise InputError(f"{fld.label} ({fld.name}) is required for {where}.", field=fld.name)
             continue
         values[fld.name] = _check(spec, fld, value)
     return values
+
+
+def destination_of(spec: ProviderSpec, channel_id: str, values: Mapping[str, str]) -> str:
+    """Who a send goes to, from its validated values: E.164 with + for a phone number, an e-mail as it is."""
+    fld = spec.destination_field(channel_id)
+    value = values.get(fld.name, "")
+    if fld.kind is not FieldKind.PHONE or not value or value.startswith("+"):
+        return value
+    if spec.phone_style is PhoneStyle.E164_DIGITS:  # validated values are in the provider's style
+        return "+" + value
+    try:
+        return format_phone(parse_phone(value, spec.home_region), PhoneStyle.E164_PLUS)
+    except InputError:
+        return value

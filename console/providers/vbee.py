@@ -21,16 +21,17 @@ from jwt.warnings import InsecureKeyLengthWarning
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
 from console.providers._answers import json_object
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
-    Call,
+    Channel,
+    CodeChecker,
     Environment,
     ErrorCode,
     FieldKind,
+    FieldRole,
     FieldSpec,
-    Interpretation,
     Operation,
     OperationKind,
-    Provider,
     ProviderSpec,
 )
 from console.providers.webhook import CallbackFacts, Incoming, WebhookRule
@@ -78,11 +79,10 @@ SPEC = ProviderSpec(
         FieldSpec("api_key", "API key", FieldKind.SECRET, required=True, secret=True, env_var="VBEE_API_KEY"),
         FieldSpec("api_secret", "API secret", FieldKind.SECRET, required=True, secret=True, env_var="VBEE_API_SECRET"),
     ),
-    operations=(
-        Operation(
-            "send",
-            "Call with the code",
-            OperationKind.SEND,
+    channels=(
+        Channel(
+            "voice",
+            "Voice call speaking the code",
             (
                 FieldSpec(
                     "to",
@@ -91,6 +91,8 @@ SPEC = ProviderSpec(
                     required=True,
                     placeholder="0912345678",
                     help="Without + it is read as Vietnamese.",
+                    role=FieldRole.DESTINATION,
+                    aliases=("phone_number",),
                 ),
                 FieldSpec("voice", "Voice", FieldKind.CHOICE, default=VOICES[0][0], choices=VOICES),
                 FieldSpec(
@@ -108,6 +110,7 @@ SPEC = ProviderSpec(
                     pattern=r"\d{4,8}",
                     pattern_message="4 to 8 digits",
                     help="Goes only into the JWT; empty: the console generates one and checks it itself.",
+                    role=FieldRole.CODE,
                 ),
                 FieldSpec(
                     "phone_number_field",
@@ -128,6 +131,14 @@ SPEC = ProviderSpec(
                     choices=(("national", "national 09… (likely)"), ("international", "84… (untested)")),
                 ),
             ),
+            help="Vbee calls the number and a voice reads the code; the code travels only inside the JWT.",
+        ),
+    ),
+    operations=(
+        Operation(
+            "send",
+            "Call with the code",
+            OperationKind.SEND,
             help="POST /api/v1/public-api/voice-otp; the code is spoken to the user.",
             path=PATH,
         ),
@@ -149,8 +160,7 @@ SPEC = ProviderSpec(
     home_only=True,
     sensitive_headers=("authorization",),
     simulator_credentials={"api_key": "sim_vbee_key", "api_secret": "sim_vbee_secret_of_the_console_simulator"},
-    code_field="otpCode",
-    console_code=True,
+    code_checker=CodeChecker.CONSOLE,
     notes=(
         "The phone field's name and the number's form (both are choices); no balance call exists "
         "(Test credentials reads the scenario list instead); call-status callbacks are undocumented.",

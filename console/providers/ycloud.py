@@ -22,16 +22,17 @@ from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
 from console.providers._answers import json_object
 from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, TEMPLATE, StatusRule, template
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
-    Call,
+    Channel,
+    CodeChecker,
     Environment,
     ErrorCode,
     FieldKind,
+    FieldRole,
     FieldSpec,
-    Interpretation,
     Operation,
     OperationKind,
-    Provider,
     ProviderSpec,
 )
 from console.providers.webhook import (
@@ -47,13 +48,14 @@ from console.providers.webhook import (
 TOLERANCE_S = 300
 ENDPOINTS = {"sendDirectly": "/whatsapp/messages/sendDirectly", "queued": "/whatsapp/messages"}
 
-OPERATIONS = (
-    Operation(
-        "send",
-        "Send code (WhatsApp template)",
-        OperationKind.SEND,
+CHANNELS = (
+    Channel(
+        "whatsapp",
+        "WhatsApp authentication template",
         (
-            FieldSpec("to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456"),
+            FieldSpec(
+                "to", "To", FieldKind.PHONE, required=True, placeholder="+447911123456", role=FieldRole.DESTINATION
+            ),
             FieldSpec(
                 "from",
                 "From",
@@ -77,6 +79,15 @@ OPERATIONS = (
                 ),
             ),
         ),
+        help="The code goes in the template's body and in its URL button; the result arrives by webhook.",
+    ),
+)
+
+OPERATIONS = (
+    Operation(
+        "send",
+        "Send code (WhatsApp template)",
+        OperationKind.SEND,
         help="The code goes in the template's body and in its URL button; the result arrives by webhook.",
         path="/whatsapp/messages/sendDirectly",
     ),
@@ -113,6 +124,7 @@ OPERATIONS = (
                 required=True,
                 placeholder="https://your-tunnel.example/hooks/ycloud",
                 help="Filled with the listener's URL (its public URL when set).",
+                role=FieldRole.CALLBACK_URL,
             ),
         ),
         path="/webhookEndpoints",
@@ -148,8 +160,8 @@ SPEC = ProviderSpec(
     sensitive_headers=("x-api-key",),
     simulator_credentials={"api_key": "sim_ycloud_key"},
     simulator_prefix="/v2",
-    code_field="code",
-    console_code=True,
+    channels=CHANNELS,
+    code_checker=CodeChecker.CONSOLE,
     notes=(
         "The credential check (no documented call; the choices are authenticated GETs) and whether "
         "YCloud accepts numbers without + (the console always sends +).",

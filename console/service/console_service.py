@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from console.core import check_outcomes as co
 from console.core import http
 from console.core.errors import InputError
 from console.core.history import History
@@ -18,10 +20,12 @@ from console.core.local_verifier import DEFAULT_MAX_ATTEMPTS, checks_locally, ge
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
 from console.core.verifications import VerificationBook
-from console.providers.spec import LOCAL, Call, Interpretation, Operation, OperationKind, Provider, ProviderSpec
-from console.providers.validation import validate_fields
+from console.providers.provider import Call, Interpretation, Provider
+from console.providers.spec import LOCAL, FieldRole, Operation, OperationKind, ProviderSpec
+from console.providers.validation import destination_of, validate_fields
+from console.providers.versions import version_warnings
+from console.service.checks import CONSOLE, PROVIDER, check_locally, in_common_words
 from console.service.credentials import require_credentials, resolve_credentials
-from console.service.local_check import check_and_record
 from console.service.operations import OperationRequest, OperationResult
 from console.service.profiles import ProfileBook
 from console.service.provider_call import Origin, call_provider
@@ -114,11 +118,21 @@ class ConsoleService:
             provider = self.provider(request.provider)
             spec = provider.spec
             op = spec.operation(request.operation)
-            channel = _channel_of(spec, op, request)
-            base.update(channel=channel)
+            base.update(channel=_channel_of(spec, op, request))
+            found = None
+            if op.kind is OperationKind.CHECK:
+                found = await self._verification_to_check(request, spec, op)
+                request = _with_request_id(request, spec, op, found)
+                base.update(checked_by=CONSOLE if op.method == LOCAL else PROVIDER)
+                if found is not None:
+                    base.update(channel=found.channel, destination=found.destination)
             values = self.checked_fields(request)
             if op.method == LOCAL:
-                return await self._check_locally(request, values.get("code", ""), base)
+                code_field = spec.field_with_role(op.id, None, FieldRole.CODE)
+                code = values.get(code_field.name, "") if code_field is not None else ""
+                assert found is not None  # a local check without a verification was refused above
+                exchange, snapshot = check_locally(self.book, found, code, base)
+                return OperationResult(self._record(exchange), snapshot)
             saved = await self._profile_credentials(request.profile, spec.id)
             creds, sources = resolve_credentials(
                 spec, request.env, request.credentials, self.environ, self.dotenv_path, saved, request.profile or ""
@@ -127,21 +141,26 @@ class ConsoleService:
             call = Call(
                 spec.id,
                 op.id,
-                channel,
+                base["channel"],
                 values,
                 creds,
                 self.base_url_for(provider, request.env, request.base_url),
                 request.env,
             )
             provider.validate(call)
-            if op.kind is OperationKind.SEND and call.env != "simulator" and self.guard.active:
-                await self._check_spend(spec.id, call.values.get("to") or call.values.get("dest", ""))
+            if op.kind is OperationKind.SEND:
+                base.update(destination=destination_of(spec, call.channel, values))
+                if call.env != "simulator" and self.guard.active:
+                    await self._check_spend(spec.id, base["destination"])
+        except UnknownVerification as exc:
+            return OperationResult(self._record(_refused(request, base, exc, co.UNKNOWN_VERIFICATION)))
         except (InputError, KeyError) as exc:
             return OperationResult(self._record(_refused(request, base, exc)))
 
-        verification = await self._verification_for(request, op.kind, call)
-        if verification is not None and op.kind is OperationKind.SEND and request.code_ttl_s:
-            verification.expires_at = base["started_at"] + request.code_ttl_s
+        verification = found if op.kind is OperationKind.CHECK else None
+        if op.kind is OperationKind.SEND:
+            verification = self._new_verification(request, spec, call, base["destination"], base["started_at"])
+        base.update(warnings=tuple(version_warnings(spec, call.base_url)))
         exchange, interp = await call_provider(
             self.client,
             self.settings,
@@ -152,6 +171,8 @@ class ConsoleService:
             verification.id if verification else None,
             verification.request_id if verification else None,
         )
+        if op.kind is OperationKind.CHECK:
+            exchange = in_common_words(exchange, spec, found)
         exchange = self._record(exchange)
         if verification is not None:
             verification = self._advance(verification, exchange, interp)
@@ -159,6 +180,8 @@ class ConsoleService:
 
     def checked_fields(self, request: OperationRequest) -> dict[str, str]:
         """The request's fields validated and normalised, a console code generated where one is due.
+
+        A field the request leaves out takes its declared default; one given empty is not sent.
 
         Raises:
             InputError: a field the provider would not accept (nothing is sent).
@@ -174,26 +197,64 @@ class ConsoleService:
             fields[code_field] = generate_code(request.code_length or spec.code_length)
         return validate_fields(spec, op.id, channel or None, fields)
 
-    async def _verification_for(
-        self, request: OperationRequest, kind: OperationKind, call: Call
+    def destination_of(self, request: OperationRequest) -> str:
+        """Who a send would go to (E.164 for a phone number), or "" when its input is refused.
+
+        For the GUI's question before a real send; the service checks the input again when it runs.
+        """
+        spec = self.provider(request.provider).spec
+        op = spec.operation(request.operation)
+        if op.kind is not OperationKind.SEND:
+            return ""
+        try:
+            return destination_of(spec, _channel_of(spec, op, request), self.checked_fields(request))
+        except (InputError, KeyError):
+            return ""
+
+    def _new_verification(
+        self, request: OperationRequest, spec: ProviderSpec, call: Call, destination: str, started: float
+    ) -> Verification:
+        """The verification a send starts (the console's code kept as a salted hash only)."""
+        created = Verification(
+            id=new_id("v"),
+            provider=call.provider,
+            channel=call.channel,
+            destination=destination,
+            env=call.env,
+            code=call.values.get(spec.code_field or ""),
+            expires_at=started + (request.code_ttl_s or spec.code_ttl_s),
+        )
+        if spec.console_code and created.code:
+            remember_code(created, created.code, request.max_attempts or DEFAULT_MAX_ATTEMPTS)
+        return created
+
+    async def _verification_to_check(
+        self, request: OperationRequest, spec: ProviderSpec, op: Operation
     ) -> Verification | None:
-        if kind is OperationKind.SEND:
-            spec = self.provider(call.provider).spec
-            created = Verification(
-                id=new_id("v"),
-                provider=call.provider,
-                channel=call.channel,
-                destination=call.values.get("to", ""),
-                env=call.env,
-                code=call.values.get(spec.code_field or "code"),
-                expires_at=time.time() + spec.code_ttl_s,
+        """The verification a check is about: the one named, the one with the request id, or the newest.
+
+        Raises:
+            UnknownVerification: the named one does not exist (or is another provider's), or the console itself
+                checks and there is nothing to check against.
+        """
+        if request.verification_id:
+            found = await self.find_verification(spec.id, None, request.verification_id)
+            if found is None or found.provider != spec.id:
+                raise UnknownVerification(f"No {spec.id} verification {request.verification_id}.")
+        elif op.method == LOCAL:
+            candidates = await asyncio.to_thread(self.book.candidates, spec.id)
+            found = next((v for v in candidates if checks_locally(v)), None)
+            if found is None:
+                raise UnknownVerification(f"No {spec.id} verification to check: send a code first.")
+        else:
+            rid_field = spec.field_with_role(op.id, None, FieldRole.REQUEST_ID)
+            rid = request.fields.get(rid_field.name, "").strip() if rid_field is not None else ""
+            found = await self.find_verification(spec.id, rid, None) if rid else None
+        if op.method == LOCAL and found is not None and not checks_locally(found):
+            raise UnknownVerification(
+                f"{found.id} was not sent with a code the console generated: there is nothing to check it against."
             )
-            if spec.console_code and created.code:  # a salted hash only: the console checks it later
-                remember_code(created, created.code, request.max_attempts or DEFAULT_MAX_ATTEMPTS)
-            return created
-        if kind is OperationKind.CHECK:
-            return await self.find_verification(call.provider, call.values.get("request_id"), request.verification_id)
-        return None
+        return found
 
     async def _profile_credentials(self, name: str | None, provider: str) -> dict[str, str]:
         """A saved profile's credentials, read off the calling thread (keyring and scrypt block).
@@ -225,32 +286,6 @@ class ConsoleService:
         if report.problems:
             raise InputError("Spend guard: " + "; ".join(report.problems) + ".")
 
-    async def _check_locally(self, request: OperationRequest, code: str, base: dict[str, Any]) -> OperationResult:
-        """Check a code against the console's own record (providers that do not check codes themselves).
-
-        Raises:
-            InputError: no verification to check against (the caller records a refused row).
-        """
-        found = await self._latest_local(request.provider, request.verification_id)
-        exchange, snapshot = check_and_record(self.book, found, code, base)
-        return OperationResult(self._record(exchange), snapshot)
-
-    async def _latest_local(self, provider: str, verification_id: str | None) -> Verification:
-        """The verification to check: the one named, else the newest pending one with a console code."""
-        if verification_id:
-            found = await self.find_verification(provider, None, verification_id)
-            if found is None or found.provider != provider:
-                raise InputError(f"No {provider} verification {verification_id}.", field="verification")
-        else:
-            candidates = await asyncio.to_thread(self.book.candidates, provider)
-            pending = [v for v in candidates if checks_locally(v) and not v.is_final()]
-            found = pending[0] if pending else None
-            if found is None:
-                raise InputError(f"No pending {provider} verification to check: send a code first.", field="code")
-        if not checks_locally(found):
-            raise InputError(f"{found.id} was not sent with a code the console generated: nothing to check against.")
-        return found
-
     def _advance(self, found: Verification, exchange: Exchange, interp: Interpretation) -> Verification:
         with self.book.edit(found) as verification:
             verification.exchange_ids.append(exchange.id)
@@ -279,9 +314,34 @@ def _channel_of(spec: ProviderSpec, op: Operation, request: OperationRequest) ->
     return (request.channel or spec.channels[0].id) if op.kind is OperationKind.SEND and spec.channels else ""
 
 
-def _refused(request: OperationRequest, base: Mapping[str, Any], exc: Exception) -> Exchange:
+class UnknownVerification(InputError):
+    """A check names a verification the console does not know (or has nothing to check against)."""
+
+
+def _with_request_id(
+    request: OperationRequest, spec: ProviderSpec, op: Operation, found: Verification | None
+) -> OperationRequest:
+    """A check given only the verification gets its request id from it (where the provider needs one).
+
+    Raises:
+        InputError: the verification has no request id (e.g. a press-1 call: its result comes by callback).
+    """
+    rid_field = spec.field_with_role(op.id, None, FieldRole.REQUEST_ID)
+    if rid_field is None or found is None or request.fields.get(rid_field.name, "").strip():
+        return request
+    if not found.request_id:
+        raise InputError(
+            f"{found.id} has no request id to check with (its result arrives by callback).", field=rid_field.name
+        )
+    return dataclasses.replace(request, fields={**request.fields, rid_field.name: found.request_id})
+
+
+def _refused(
+    request: OperationRequest, base: Mapping[str, Any], exc: Exception, error_code: str | None = None
+) -> Exchange:
     """The record of a request the console refused before sending anything."""
     message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    meaning, hint = co.MEANINGS.get(error_code or "", ("The console refused the input before sending anything.", ""))
     return Exchange(
         id=new_id("x"),
         seq=0,
@@ -290,8 +350,11 @@ def _refused(request: OperationRequest, base: Mapping[str, Any], exc: Exception)
         request_headers=(),
         request_body="",
         outcome=Outcome.REFUSED,
+        error_code=error_code,
         message=f"Not sent: {message}",
-        meaning="The console refused the input before sending anything.",
+        meaning=meaning,
+        hint=hint,
+        error_field=getattr(exc, "field", None) or "",
         fields=tuple(request.fields.items()),
         profile=request.profile or "",
         **base,

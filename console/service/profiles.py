@@ -22,7 +22,8 @@ from console.core.errors import InputError
 from console.core.jsonfile import read_json, write_json
 from console.core.secret_store import SecretStore
 from console.listener.secrets import SavedSecrets
-from console.providers.spec import FieldSpec, Provider
+from console.providers.provider import Provider
+from console.providers.spec import FieldSpec
 
 CUSTOM_ENV = "custom"
 

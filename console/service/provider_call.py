@@ -13,7 +13,8 @@ from console.core import http
 from console.core.errors import ContractError, TransportError
 from console.core.models import Exchange, Outcome, new_id
 from console.core.redact import redact_headers, redact_text
-from console.providers.spec import Call, Interpretation, OperationKind, Provider
+from console.providers.provider import Call, Interpretation, Provider
+from console.providers.spec import OperationKind
 from console.service.verdicts import TRANSPORT_MEANINGS, credential_verdict
 
 

@@ -43,7 +43,7 @@ class SpendGuard:
         if on_list is False:
             found.append(f"{destination} is not on the allow-list of test numbers ({', '.join(self.allow)})")
         sends = [x for x in past if x.operation == "send" and x.env != "simulator" and x.status is not None]
-        to_same = [x.started_at for x in sends if _digits(dict(x.fields).get("to", "")) == wanted]
+        to_same = [x.started_at for x in sends if _digits(x.destination) == wanted]
         last = max(to_same, default=None)
         ago = None if last is None else now - last
         if self.cooldown_s and ago is not None and ago < self.cooldown_s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from console.core.models import Outcome
-from console.providers.spec import Interpretation, Provider
+from console.providers.provider import Interpretation, Provider
 
 TRANSPORT_MEANINGS = {
     "timeout": "No answer within the timeout: the server is slow or unreachable.",

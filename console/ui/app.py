@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from console.core.settings import Settings
     from console.core.verifications import VerificationBook
     from console.listener.server import WebhookListener
-    from console.providers.spec import Provider
+    from console.providers.provider import Provider
     from console.service.console_service import ConsoleService
     from console.simulators._records import Delivery
     from console.simulators.host import SimulatorHost
@@ -96,18 +96,18 @@ class ConsoleApp:
         self.window.restore_ui_state(ui_state)
         await asyncio.to_thread(_warm_imports)
         from console.core import paths
-        from console.core.history import History
         from console.core.http import HttpSettings, make_client
         from console.core.verifications import VerificationBook
         from console.providers import all_providers
         from console.service.console_service import ConsoleService
+        from console.service.history_upgrade import open_history
         from console.simulators.host import SimulatorHost
         from console.ui.provider_form import ProviderForm
 
         self.providers = await asyncio.to_thread(all_providers)  # imports every provider module: off-thread
         hints = await asyncio.to_thread(_credential_hints, self.providers)
 
-        self.history = await asyncio.to_thread(History, paths.history_path())
+        self.history = await asyncio.to_thread(open_history, paths.history_path(), self.providers)
         book = VerificationBook(self.history)
         self.store.extend(await asyncio.to_thread(self.history.recent_exchanges, HISTORY_ROWS_AT_START))
         host = SimulatorHost()

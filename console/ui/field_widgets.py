@@ -70,6 +70,8 @@ class FieldWidget:
             self.widget = self.line
         self.widget.setToolTip(tip)
         self.widget.setObjectName(f"field_{spec.name}")
+        if spec.default:  # what is sent is what is shown: a default is the field's text, not a hidden fallback
+            self.set(spec.default)
 
     def get(self) -> str:
         if self.combo is not None:

@@ -49,7 +49,7 @@ HEADERS = ("Time", "Provider", "Operation", "Env", "Method", "Status", "Latency"
 Column = enum.IntEnum("Column", "TIME PROVIDER OPERATION ENV METHOD STATUS LATENCY OUTCOME CODE RESULT", start=0)
 
 OUTCOME_COLORS = {o: OUTCOME_COLOURS[o.value] for o in Outcome}
-OUTCOME_LABELS = {o: o.value.replace("_", " ").capitalize() for o in Outcome} | {Outcome.OK: "OK"}
+OUTCOME_LABELS = {o: o.value.replace("_", " ").capitalize() for o in Outcome} | {Outcome.OK: "OK"}  # "Wrong code"…
 
 # Columns painted in the outcome colour (the rest keep the palette's text colour): errors stand out,
 # OK rows only colour their Outcome cell.

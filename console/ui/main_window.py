@@ -306,10 +306,7 @@ class MainWindow(QMainWindow):
         if form is None:
             return
         self.select_provider(provider)
-        check_ops = [op.id for op in form.spec.operations if op.kind.value == "check"]
-        if check_ops:
-            form.select_operation(check_ops[0])
-            form.set_field("code", code)
+        form.enter_code(code)
 
     def _on_verification_changed(self, verification: Any) -> None:
         form = self.forms.get(verification.provider)

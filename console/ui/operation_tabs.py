@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.models import Exchange
-from console.providers.spec import OperationKind, ProviderSpec
+from console.providers.spec import FieldRole, OperationKind, ProviderSpec
 from console.ui import theme
 from console.ui.field_widgets import FieldWidget
 
@@ -47,7 +47,8 @@ class OperationPage(QWidget):
 class OperationTabs(QTabWidget):
     """One tab per operation of a provider, each with its page of fields and its help.
 
-    Switching channels carries the values typed into fields the two channels share (the destination, say).
+    Switching channels carries the values typed into fields the two channels share (the destination, say);
+    a value the user did not type (a field's default) is not carried, so the request is what the CLI sends.
 
     Attributes:
         pages: the pages by (operation id, channel id); the channel id is "" for operations without channels.
@@ -141,11 +142,11 @@ class OperationTabs(QTabWidget):
                 fields[name].set(value)
 
     def offer_url(self, url: str) -> None:
-        """Put ``url`` into the setup operations' ``url`` fields."""
+        """Put ``url`` into the setup operations' callback-URL fields."""
         for page in self._pages_of(OperationKind.SETUP):
-            widget = page.fields.get("url")
-            if widget is not None:
-                widget.set(url)
+            for widget in page.fields.values():
+                if widget.spec.role is FieldRole.CALLBACK_URL:
+                    widget.set(url)
 
     def set_choices(self, source_op: str, choices: list[tuple[str, str]]) -> None:
         """Fill every field whose choices come from ``source_op``."""
@@ -153,13 +154,14 @@ class OperationTabs(QTabWidget):
             if widget.spec.choices_from == source_op:
                 widget.set_choices(choices)
 
-    def prefill_check(self, request_id: str, code: str | None = None) -> None:
-        """Put a request id (and a code) into the check operations' fields."""
+    def prefill_check(self, request_id: str | None, code: str | None = None) -> None:
+        """Put a request id and a code into the check operations' fields with those roles."""
         for page in self._pages_of(OperationKind.CHECK):
-            if "request_id" in page.fields:
-                page.fields["request_id"].set(request_id)
-            if code is not None and "code" in page.fields:
-                page.fields["code"].set(code)
+            for widget in page.fields.values():
+                if widget.spec.role is FieldRole.REQUEST_ID and request_id is not None:
+                    widget.set(request_id)
+                elif widget.spec.role is FieldRole.CODE and code is not None:
+                    widget.set(code)
 
     def _pages_of(self, kind: OperationKind) -> Iterator[OperationPage]:
         """The pages of the operations of one kind (every channel's page of a send)."""
@@ -176,8 +178,15 @@ class OperationTabs(QTabWidget):
         if previous is not None and previous is not page:
             for name, widget in page.fields.items():
                 old = previous.fields.get(name)
-                if old is not None and old.spec.kind is widget.spec.kind and old.get() and not widget.get():
+                if old is not None and _carries(old, widget):
                     widget.set(old.get())
         self._shown_page = page
         self.channel_help.setText(self.spec.channels[index].help)
         self.channel_changed.emit()
+
+
+def _carries(old: FieldWidget, new: FieldWidget) -> bool:
+    """Whether a value typed on the previous channel's page goes on with the user to the same field here."""
+    value = old.get()
+    typed = bool(value) and value != old.spec.default
+    return typed and old.spec.kind is new.spec.kind and not new.get()

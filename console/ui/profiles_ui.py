@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from console.core.errors import InputError
 from console.core.secret_store import EncryptedFileStore, WrongPassphrase
-from console.providers.spec import Provider
+from console.providers.provider import Provider
 from console.service.profiles import CUSTOM_ENV, Profile, ProfileBook, values_from_environment
 from console.ui.excepthook import spawn
 from console.ui.provider_form import ProviderForm

@@ -275,6 +275,13 @@ class ProviderForm(QWidget):
     def set_credential(self, name: str, value: str) -> None:
         self.credentials[name].set(value)
 
+    def enter_code(self, code: str) -> None:
+        """A code the user received, into the check tab (its field with the code role), the tab shown."""
+        check = next((op for op in self.spec.operations if op.kind is OperationKind.CHECK), None)
+        if check is not None:
+            self.select_operation(check.id)
+            self.tabs.prefill_check(None, code)
+
     def request_lookup(self, op_id: str) -> None:
         self.lookup_requested.emit(op_id)
 
@@ -303,7 +310,7 @@ class ProviderForm(QWidget):
         """Submit the current tab (ignored while a request of this form is in flight)."""
         if self._busy:
             return
-        for widget in self.tabs.fields():
+        for widget in (*self.tabs.fields(), *self.credentials.values()):
             widget.mark_error(False)
         self.submitted.emit(self.build_request())
 
@@ -321,10 +328,9 @@ class ProviderForm(QWidget):
         self.status.setText(self._status_text(ex))
         if result.data.get("secret"):  # a secret the provider issued: shown here once, never recorded
             self.status.setText(f"{self.status.text()}\nSecret (shown once, not kept): {result.data['secret']}")
-        if ex.outcome.value == "refused":
-            for name, widget in self.current_page().fields.items():
-                if name in ex.message:
-                    widget.mark_error(True)
+        refused = self.current_page().fields.get(ex.error_field) or self.credentials.get(ex.error_field)
+        if refused is not None:  # the field the console refused, as the refusal names it (never guessed)
+            refused.mark_error(True)
         if ex.operation == "send" and ex.ok and ex.request_id:
             self.prefill_check(ex.request_id)
         prompt = result.data.get("prompt") if ex.ok else None
@@ -347,7 +353,9 @@ class ProviderForm(QWidget):
         if "x-ratelimit-remaining" in notes:
             latency += f" · rate limit {notes['x-ratelimit-remaining']}/{notes.get('x-ratelimit-limit', '?')} left"
         verdict = f"Credentials: {ex.verdict} · " if ex.verdict else ""
-        text = f"{verdict}{status}{ex.summary}{latency}"
+        said = f" (the provider's code: {ex.provider_error_code})" if ex.provider_error_code else ""
+        left = f" · {ex.attempts_left} tries left" if ex.attempts_left is not None and not ex.ok else ""
+        text = f"{verdict}{status}{ex.summary}{said}{left}{latency}"
         for extra in (ex.message, ex.meaning):
             if extra and extra not in text:
                 text += f"\n{extra}"

@@ -102,7 +102,7 @@ class RealSendGate:
         numbers: list[str] = []
         problems: list[str] = []
         if form.spec.operation(request.operation).kind is OperationKind.SEND:
-            found = await self.report(request.provider, request.fields.get("to") or request.fields.get("dest") or "")
+            found = await self.report(request.provider, self.service.destination_of(request))
             if found is not None:
                 numbers, problems = found.lines(), list(found.problems)
         if self.refuse:

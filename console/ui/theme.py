@@ -14,6 +14,8 @@ PROMPT_BORDER = "#9a6700"
 
 OUTCOME_COLOURS = {
     "ok": "#2e7d32",
+    "wrong_code": "#e65100",
+    "rejected": "#e65100",
     "provider_error": "#e65100",
     "transport_error": "#c62828",
     "contract_error": "#c62828",

@@ -72,7 +72,8 @@ def test_send_phone_check_across_processes() -> None:
         "check", "zadarma", "--request-id", sent["request_id"], "--code", "0000" if sms["code"] != "0000" else "1111"
     )
     assert code == 1
-    assert lines[-1]["error_code"] == "invalid_code"
+    assert (lines[-1]["outcome"], lines[-1]["error_code"]) == ("wrong_code", "wrong_code")
+    assert (lines[-1]["provider_error_code"], lines[-1]["checked_by"]) == ("invalid_code", "provider")
     assert lines[-1]["meaning"]
 
     code, lines, _ = cli("check", "zadarma", "--request-id", sent["request_id"], "--code", sms["code"])

@@ -21,7 +21,7 @@ def test_push_msg_then_check_with_the_code_from_the_phone() -> None:
     assert code == 0, err
     _, phone, _ = cli("phone", "--provider", "ssms", "--limit", "1")
     code, lines, err = cli("check", "ssms", "--code", "0000")
-    assert (code, lines[-1]["error_code"]) == (1, "invalid_code")
+    assert (code, lines[-1]["outcome"], lines[-1]["attempts_left"]) == (1, "wrong_code", 4)
     code, lines, err = cli("check", "ssms", "--code", phone[-1]["code"])
     assert code == 0, err
     assert lines[-1]["state"] == "verified"

@@ -45,4 +45,6 @@ def test_code_length_window_and_tries_are_options() -> None:
     _, phone, _ = cli("phone", "--provider", "ycloud", "--limit", "1")
     assert len(phone[-1]["code"]) == 8
     code, lines, _err = cli("check", "ycloud", "--code", "00000000")
-    assert (code, lines[-1]["error_code"]) == (1, "too_many_attempts")  # one wrong try allowed, then locked
+    assert (code, lines[-1]["outcome"], lines[-1]["attempts_left"]) == (1, "wrong_code", 0)  # one try allowed
+    code, lines, _err = cli("check", "ycloud", "--code", phone[-1]["code"])
+    assert (code, lines[-1]["outcome"], lines[-1]["error_code"]) == (1, "rejected", "too_many_attempts")

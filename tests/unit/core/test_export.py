@@ -55,7 +55,7 @@ async def test_jsonl_and_evidence(service: ConsoleService) -> None:
     lines = to_jsonl(service.store.snapshot()).splitlines()
     assert json.loads(lines[0])["id"] == sent.exchange.id
     record = evidence(sent.verification, service.store.snapshot(), "0.1.0")
-    assert [step["step"] for step in record["timeline"]] == ["send"]
+    assert [step["step"] for step in record["timeline"]] == ["send · whatsapp"]
     assert record["har"]["log"]["entries"]
     assert "code_sha256" not in json.dumps(record["verification"])  # not even the hash leaves the console
 

@@ -29,7 +29,7 @@ def test_the_right_code_verifies_once() -> None:
     verdict = check_code(v, "482913", time.time())
     assert (verdict.ok, v.state) == (True, VerificationState.VERIFIED)
     again = check_code(v, "482913", time.time())
-    assert (again.ok, again.error_code) == (False, "already_used")
+    assert (again.ok, again.error_code) == (False, "already_verified")
 
 
 def test_wrong_codes_count_down_then_lock() -> None:
@@ -37,7 +37,7 @@ def test_wrong_codes_count_down_then_lock() -> None:
     messages = [check_code(v, "000000", time.time()).message for _ in range(4)]
     assert messages[-1] == "Wrong code; 1 attempt left."
     locked = check_code(v, "000000", time.time())
-    assert (locked.error_code, v.state) == ("too_many_attempts", VerificationState.FAILED)
+    assert (locked.error_code, locked.attempts_left, v.state) == ("wrong_code", 0, VerificationState.FAILED)
     assert check_code(v, "482913", time.time()).error_code == "too_many_attempts"  # even the right one now
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from console.core.errors import ContractError, CredentialsError
 from console.core.models import Outcome, Verification, VerificationState
-from console.providers.spec import Call
+from console.providers.provider import Call
 from console.providers.ssms import PROVIDER, SPEC, SsmsWebhook
 from console.providers.validation import validate_fields
 from console.providers.webhook import Incoming

@@ -11,7 +11,7 @@ import pytest
 from console.core.errors import ContractError
 from console.core.models import Outcome
 from console.providers.hamkaran import PROVIDER as HAMKARAN
-from console.providers.spec import Call
+from console.providers.provider import Call
 from console.providers.validation import validate_fields
 from console.providers.vbee import PROVIDER as VBEE
 from console.providers.vbee import mint

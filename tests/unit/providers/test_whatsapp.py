@@ -12,7 +12,7 @@ from console.core.errors import ContractError
 from console.core.models import Outcome, Verification, VerificationState
 from console.providers.meta import PROVIDER as META
 from console.providers.meta import MetaWebhook, hub_signature
-from console.providers.spec import Call
+from console.providers.provider import Call
 from console.providers.validation import validate_fields
 from console.providers.webhook import CallbackFacts, Incoming, Secret, Verdict
 from console.providers.ycloud import PROVIDER as YCLOUD

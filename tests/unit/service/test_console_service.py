@@ -12,7 +12,7 @@ from console.core.history import History
 from console.core.logstore import LogStore
 from console.core.models import Outcome, VerificationState
 from console.providers import all_providers
-from console.providers.spec import Call, Interpretation, Provider
+from console.providers.provider import Call, Interpretation, Provider
 from console.providers.zadarma import ZadarmaProvider
 from console.service.console_service import ConsoleService
 from console.service.operations import OperationRequest

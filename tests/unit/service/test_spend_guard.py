@@ -29,6 +29,7 @@ def _sent(to: str, ago: float, env: str = "live") -> Exchange:
         Outcome.OK,
         status=200,
         fields=(("to", to),),
+        destination=to,
     )
 
 

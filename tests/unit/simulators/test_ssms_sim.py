@@ -40,7 +40,8 @@ async def test_push_msg_then_report_then_local_check(service: ConsoleService, ho
     report = await service.run(OperationRequest("ssms", "report", fields={"id": sent.exchange.request_id or ""}))
     assert report.exchange.message.endswith("Доставлено")
     wrong = await service.run(OperationRequest("ssms", "check", fields={"code": "0000"}))
-    assert (wrong.exchange.error_code, wrong.exchange.outcome) == ("invalid_code", Outcome.PROVIDER_ERROR)
+    assert (wrong.exchange.error_code, wrong.exchange.outcome) == ("wrong_code", Outcome.WRONG_CODE)
+    assert (wrong.exchange.checked_by, wrong.exchange.attempts_left) == ("console", 4)
     right = await service.run(OperationRequest("ssms", "check", fields={"code": sms.code}))
     assert right.ok
     assert right.verification is not None

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from console.core.models import Exchange, Outcome
-from console.providers.spec import Channel, FieldKind, FieldSpec, Operation, OperationKind, ProviderSpec
+from console.providers.spec import Channel, FieldKind, FieldRole, FieldSpec, Operation, OperationKind, ProviderSpec
 from console.ui.operation_tabs import OperationTabs
 
-TO = FieldSpec("to", "Destination", FieldKind.PHONE, required=True)
+TO = FieldSpec("to", "Destination", FieldKind.PHONE, required=True, role=FieldRole.DESTINATION)
 SOUND = FieldSpec("sound", "Sound", choices_from="sounds")
 SPEC = ProviderSpec(
     "demo",
@@ -24,9 +24,14 @@ SPEC = ProviderSpec(
             "check",
             "Check",
             OperationKind.CHECK,
-            fields=(FieldSpec("request_id", "Request"), FieldSpec("code", "Code")),
+            fields=(
+                FieldSpec("request_id", "Request", role=FieldRole.REQUEST_ID),
+                FieldSpec("code", "Code", role=FieldRole.CODE),
+            ),
         ),
-        Operation("hook", "Callback URL", OperationKind.SETUP, fields=(FieldSpec("url", "URL"),)),
+        Operation(
+            "hook", "Callback URL", OperationKind.SETUP, fields=(FieldSpec("url", "URL", role=FieldRole.CALLBACK_URL),)
+        ),
         Operation("balance", "Balance", OperationKind.BALANCE),
     ),
     channels=(

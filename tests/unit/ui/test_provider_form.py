@@ -8,13 +8,22 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from console.core.models import Exchange, Outcome, Verification, VerificationState
-from console.providers.spec import Channel, Environment, FieldKind, FieldSpec, Operation, OperationKind, ProviderSpec
+from console.providers.spec import (
+    Channel,
+    Environment,
+    FieldKind,
+    FieldRole,
+    FieldSpec,
+    Operation,
+    OperationKind,
+    ProviderSpec,
+)
 from console.service.operations import OperationRequest, OperationResult
 from console.service.profiles import Profile
 from console.ui import theme
 from console.ui.provider_form import ACTION_TEXT, CUSTOM_ENV, ProviderForm
 
-TO = FieldSpec("to", "Destination", FieldKind.PHONE, required=True)
+TO = FieldSpec("to", "Destination", FieldKind.PHONE, required=True, role=FieldRole.DESTINATION)
 SPEC = ProviderSpec(
     "demo",
     "Demo",
@@ -23,7 +32,12 @@ SPEC = ProviderSpec(
     credentials=(FieldSpec("key", "API key"), FieldSpec("secret", "API secret", FieldKind.SECRET)),
     operations=(
         Operation("send", "Send", OperationKind.SEND),
-        Operation("check", "Check", OperationKind.CHECK, fields=(FieldSpec("request_id", "Request"),)),
+        Operation(
+            "check",
+            "Check",
+            OperationKind.CHECK,
+            fields=(FieldSpec("request_id", "Request", role=FieldRole.REQUEST_ID),),
+        ),
         Operation("balance", "Balance", OperationKind.BALANCE),
     ),
     channels=(Channel("sms", "SMS", (TO,)), Channel("voice", "Voice call", (TO,))),
