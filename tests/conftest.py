@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import os
 import sys
@@ -43,6 +44,22 @@ def _no_real_keyring() -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
+@functools.cache
+def _provider_prefixes() -> frozenset[str]:
+    """The first word of every variable a provider's description reads (``HCP`` of ``HCP_KEY``…), and each id.
+
+    Derived from the registry, so a new provider's credentials never leak from the developer's shell into a test.
+    """
+    from console.providers import all_providers
+
+    found: set[str] = set()
+    for pid, provider in all_providers().items():
+        secrets = provider.webhook.secrets if provider.webhook is not None else ()
+        found.add(pid.upper())
+        found.update(fld.env_name(pid).split("_", 1)[0] for fld in (*provider.spec.credentials, *secrets))
+    return frozenset(found)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own OTP_CONSOLE_HOME and working directory, and no provider credentials."""
@@ -51,7 +68,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("OTP_CONSOLE_") and name != "OTP_CONSOLE_HOME":
             monkeypatch.delenv(name, raising=False)
-        if name in _SCRUB or name.split("_", 1)[0] in {"ZADARMA", "SSMS", "YCLOUD", "META", "VBEE", "HCP"}:
+        if name in _SCRUB or name.split("_", 1)[0] in _provider_prefixes():
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return home

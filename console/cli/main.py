@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+from console.cli.arguments import BadArguments, bad_arguments_line
 from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_NETWORK, EXIT_OK, emit, exchange_line, result_line
 from console.cli.pairs import key_values
 from console.cli.parser import build_parser
@@ -21,7 +22,7 @@ from console.core.errors import InputError
 from console.core.http import make_client
 from console.core.logstore import LogStore
 from console.providers import all_providers, get_provider
-from console.providers.spec import OperationKind
+from console.providers.spec import FieldRole, OperationKind
 from console.service.console_service import ConsoleService
 from console.service.history_upgrade import open_history
 from console.service.operations import OperationRequest
@@ -31,8 +32,20 @@ from console.service.spend_guard import SpendGuard
 _KIND_OF_COMMAND = {"send": OperationKind.SEND, "check": OperationKind.CHECK, "balance": OperationKind.BALANCE}
 
 
-def _split_fields(args: argparse.Namespace) -> dict[str, str]:
+def _split_fields(args: argparse.Namespace, operation: str) -> dict[str, str]:
+    """The request's fields: the flags', ``--to`` in the channel's destination field, then ``--field`` pairs.
+
+    Raises:
+        BadArguments: ``--to`` (or another spelling of it) for an operation that has no destination.
+    """
     fields = {k[2:]: v for k, v in vars(args).items() if k.startswith("f_") and v is not None}
+    destination = getattr(args, "destination", None)
+    if destination is not None:
+        spec = get_provider(args.provider).spec
+        fld = spec.field_with_role(operation, getattr(args, "channel", None), FieldRole.DESTINATION)
+        if fld is None:
+            raise BadArguments(f"{spec.label}'s {operation} has no destination: leave out --to")
+        fields[fld.name] = destination
     return fields | key_values(args.field, "--field")
 
 
@@ -61,8 +74,11 @@ async def _profile_and_target(args: argparse.Namespace) -> tuple[ProfileBook | N
 async def _one_shot(args: argparse.Namespace) -> int:
     try:
         operation = _operation_id(args)
-        fields = _split_fields(args)
+        fields = _split_fields(args, operation)
         profiles, env, base_url = await _profile_and_target(args)
+    except BadArguments as exc:
+        emit({"provider": args.provider, **bad_arguments_line(str(exc), exc.hint)})
+        return EXIT_BAD_INPUT
     except (ValueError, InputError) as exc:
         emit({"provider": args.provider, "ok": False, "outcome": "refused", "message": str(exc)})
         return EXIT_BAD_INPUT

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from console import __version__
+from console.cli.arguments import ConsoleArgumentParser, flags, kebab
 from console.cli.debug_cmd import add_debug_parser
 from console.cli.export_cmd import add_export_parser
 from console.cli.listen import add_listen_parser
 from console.cli.profile_cmd import add_profile_parser
 from console.providers import all_providers
-from console.providers.spec import FieldSpec, OperationKind, ProviderSpec
+from console.providers.spec import FieldRole, FieldSpec, Operation, OperationKind, ProviderSpec
 from console.simulators._records import CallbackFault
 
 EPILOG = """exit codes: 0 success, 1 the provider refused (error code, wrong code, bad credentials) or answered
@@ -18,11 +19,16 @@ outside its contract, 2 bad input (nothing sent), 3 network failure, 4 internal 
 Each result is one JSON line on stdout."""
 
 
-def _flag(name: str) -> list[str]:
-    flags = [f"--{name}"]
-    if "_" in name:
-        flags.append(f"--{name.replace('_', '-')}")
-    return flags
+DESTINATION_FLAG = "to"  # --to names the destination for every provider, whatever its own field is called
+
+
+def _metavar(name: str) -> str:
+    return kebab(name).replace("-", "_").upper()
+
+
+def _free(p: argparse.ArgumentParser, option_strings: list[str]) -> list[str]:
+    """The option strings no earlier argument of ``p`` has taken (a field never shadows another flag)."""
+    return [s for s in option_strings if s not in p._option_string_actions]
 
 
 def _field_help(fld: FieldSpec, where: str = "") -> str:
@@ -67,39 +73,74 @@ def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
     creds = p.add_argument_group("credentials (flags, then environment variables, then .env, then --profile)")
     for fld in spec.credentials:
         creds.add_argument(
-            *_flag(fld.name),
+            *flags(fld.name),
             dest=f"c_{fld.name}",
-            metavar=fld.name.upper(),
+            metavar=_metavar(fld.name),
             help=f"{fld.label} (or ${fld.env_name(spec.id)})",
         )
 
 
+def _fields_of(spec: ProviderSpec, op: Operation) -> list[tuple[FieldSpec, str]]:
+    """An operation's fields, then a send's channel fields; each with its channel id ("" for the operation's own)."""
+    found = [(fld, "") for fld in op.fields]
+    if op.kind is OperationKind.SEND:
+        found += [(fld, ch.id) for ch in spec.channels for fld in ch.fields]
+    return found
+
+
+def _add_destination(p: argparse.ArgumentParser, spec: ProviderSpec, ops: list[Operation], where: str = "") -> None:
+    """``--to``, the provider's own names of its destination fields and their aliases, all as one argument.
+
+    Which field it sets is decided once the channel is known (``spec.field_with_role``), so it fits every channel.
+    """
+    fields: dict[str, FieldSpec] = {}
+    for op in ops:
+        for fld, _ in _fields_of(spec, op):
+            if fld.role is FieldRole.DESTINATION:
+                fields.setdefault(fld.name, fld)
+    if not fields:
+        return
+    names = [DESTINATION_FLAG] + [name for fld in fields.values() for name in (fld.name, *fld.aliases)]
+    first = next(iter(fields.values()))
+    own = ", ".join(fields)
+    text = f"{first.label}: who receives the code (sets the provider's {own} field)"
+    if first.help:
+        text += ". " + first.help.rstrip(".")
+    if where:
+        text += ". " + where
+    p.add_argument_group("destination").add_argument(
+        *_free(p, flags(*names)), dest="destination", metavar="TO", help=text.replace("%", "%%")
+    )
+
+
 def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: OperationKind) -> None:
+    ops = [op for op in spec.operations if op.kind is op_kind]
+    _add_destination(p, spec, ops)
     group = p.add_argument_group("fields")
-    seen: set[str] = set()
-    for op in spec.operations:
-        if op.kind is not op_kind:
-            continue
-        per_channel: dict[str, list[str]] = {}
-        fields: list[FieldSpec] = list(op.fields)
-        if op.kind is OperationKind.SEND:
-            for ch in spec.channels:
-                for fld in ch.fields:
-                    per_channel.setdefault(fld.name, []).append(ch.id)
-                    fields.append(fld)
-        for fld in fields:
-            if fld.name in seen:
-                continue
-            seen.add(fld.name)
-            where = f"channels: {', '.join(per_channel[fld.name])}" if fld.name in per_channel else ""
-            flags = _flag(fld.name)
-            if fld.name == spec.code_field and fld.name != "code":
-                flags = [*flags, "--code"]  # every provider's OTP field answers to --code too
-            group.add_argument(*flags, dest=f"f_{fld.name}", metavar=fld.name.upper(), help=_field_help(fld, where))
+    per_channel: dict[str, list[str]] = {}
+    fields: dict[str, FieldSpec] = {}
+    for op in ops:
+        for fld, channel in _fields_of(spec, op):
+            if fld.role is FieldRole.DESTINATION:
+                continue  # --to and its spellings, above
+            fields.setdefault(fld.name, fld)
+            if channel:
+                per_channel.setdefault(fld.name, []).append(channel)
+    for fld in fields.values():
+        names = [fld.name, *fld.aliases]
+        if fld.role is FieldRole.CODE or fld.name == spec.code_field:
+            names.append("code")  # every provider's code field answers to --code too
+        option_strings = _free(p, flags(*names))
+        if not option_strings:
+            continue  # its every spelling belongs to another flag; --field still reaches it
+        where = f"channels: {', '.join(per_channel[fld.name])}" if fld.name in per_channel else ""
+        group.add_argument(
+            *option_strings, dest=f"f_{fld.name}", metavar=_metavar(fld.name), help=_field_help(fld, where)
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ConsoleArgumentParser(
         prog="otp-console",
         description="OTP verification console. Without a command it opens the GUI.",
         epilog=EPILOG,
@@ -176,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = rsub.add_parser(pid, help=provider.spec.summary)
         p.add_argument("operation", choices=provider.spec.operation_ids())
         p.add_argument("--channel", choices=provider.spec.channel_ids() or None)
+        _add_destination(p, provider.spec, list(provider.spec.operations), "for the operations that send")
         _add_common(p, provider.spec)
 
     sim = sub.add_parser("simulate", help="run the simulators in the foreground and print their URLs")

@@ -36,6 +36,7 @@ CODE = FieldSpec(
     pattern_message="4 to 8 digits",
     help="Empty: the console generates one (6 digits) and checks what the user types (Check code tab).",
     role=FieldRole.CODE,
+    generated=True,
 )
 
 META_ERRORS = (

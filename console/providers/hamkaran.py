@@ -82,6 +82,7 @@ SPEC = ProviderSpec(
                     pattern_message="4 to 6 digits",
                     help="Empty: the console generates one and checks it itself.",
                     role=FieldRole.CODE,
+                    generated=True,
                 ),
                 FieldSpec(
                     "dest_format",

@@ -2,7 +2,7 @@
 
 Contract: ``shared/providers.md`` section 3.6. The base URL includes the Graph API version
 (``https://graph.facebook.com/v26.0``, each version's end date below); the phone number id is a credential
-(``META_PHONE_NUMBER_ID``).
+(``META_PHONE_NUMBER_ID``). A version past its end date is refused with error 2635.
 Callbacks: the ``hub.challenge`` subscription handshake and ``X-Hub-Signature-256`` over the raw body.
 """
 
@@ -28,6 +28,7 @@ from console.providers.spec import (
     Channel,
     CodeChecker,
     Environment,
+    ErrorCode,
     FieldKind,
     FieldRole,
     FieldSpec,
@@ -59,6 +60,11 @@ API_VERSIONS = (
 )
 API_VERSION = API_VERSIONS[0].name  # the current version: the default, and what the simulator serves first
 GRAPH = "https://graph.facebook.com"
+VERSION_ENDED = ErrorCode(
+    "2635",
+    "The API version has ended: Meta refuses every request to a Graph API version after its end date.",
+    f"Choose the current version ({API_VERSION}): the Live environment, or a base URL ending in /{API_VERSION}.",
+)
 
 
 def _environments() -> tuple[Environment, ...]:
@@ -121,7 +127,7 @@ SPEC = ProviderSpec(
             path="/<phone_number_id>",
         ),
     ),
-    errors=META_ERRORS,
+    errors=(*META_ERRORS, VERSION_ENDED),
     environments=_environments(),
     api_versions=API_VERSIONS,
     phone_style=PhoneStyle.E164_DIGITS,

@@ -73,6 +73,8 @@ class FieldSpec:
         default: the value sent when a request leaves the field out (forms show it as the field's text).
         role: what the field is to the console (destination, code, request id, callback URL), if anything.
         aliases: other names the command line accepts for it, e.g. the name the provider's API uses.
+        generated: left empty, the console makes a value (a code, a correlation id): two requests with the field
+            empty differ in it.
     """
 
     name: str
@@ -90,6 +92,7 @@ class FieldSpec:
     env_var: str | None = None
     role: FieldRole | None = None
     aliases: tuple[str, ...] = ()
+    generated: bool = False
 
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.choices)

@@ -95,6 +95,7 @@ CHANNELS = (
                 pattern_message="4 to 8 digits",
                 help="Empty: the console generates one and checks it itself (Check code tab).",
                 role=FieldRole.CODE,
+                generated=True,
             ),
             FieldSpec("sender_name", "Sender name", help="An approved sender name, if you have one."),
             FieldSpec(

@@ -111,6 +111,7 @@ SPEC = ProviderSpec(
                     pattern_message="4 to 8 digits",
                     help="Goes only into the JWT; empty: the console generates one and checks it itself.",
                     role=FieldRole.CODE,
+                    generated=True,
                 ),
                 FieldSpec(
                     "phone_number_field",

@@ -31,12 +31,12 @@ def version_warnings(spec: ProviderSpec, base_url: str, today: dt.date | None = 
     left = (version.expires - today).days
     if left <= 0:
         return [
-            f"{spec.label} API {version.name} stopped working on {version.expires.isoformat()}: its requests are "
+            f"{spec.label} {version.name} stopped working on {version.expires.isoformat()}: its requests are "
             f"refused.{move}"
         ]
     if left <= WARN_DAYS:
         return [
-            f"{spec.label} API {version.name} stops working on {version.expires.isoformat()}, in {left} "
+            f"{spec.label} {version.name} stops working on {version.expires.isoformat()}, in {left} "
             f"day{'s' if left != 1 else ''}.{move}"
         ]
     return []

@@ -67,7 +67,9 @@ CHANNELS = (
             TEMPLATE,
             LANGUAGE,
             CODE,
-            FieldSpec("externalId", "External id", help="Your correlation id; empty: the console makes one."),
+            FieldSpec(
+                "externalId", "External id", help="Your correlation id; empty: the console makes one.", generated=True
+            ),
             FieldSpec(
                 "endpoint",
                 "Endpoint",

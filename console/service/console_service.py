@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -40,6 +41,7 @@ class ConsoleService:
     Attributes:
         providers: the providers it can call, by id (given by whoever builds it: the registry's, or a test's).
         simulator_url: the running simulator's base URL for a provider id (None: no simulator running).
+        today: the date API version warnings count from (tests give a fixed one).
     """
 
     def __init__(
@@ -56,6 +58,7 @@ class ConsoleService:
         book: VerificationBook | None = None,
         guard: SpendGuard | None = None,
         profiles: ProfileBook | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.client = client
         self.store = store
@@ -68,6 +71,7 @@ class ConsoleService:
         self.book = book if book is not None else VerificationBook(history)
         self.guard = guard or SpendGuard()
         self.profiles = profiles
+        self.today = today
 
     def provider(self, provider_id: str) -> Provider:
         """One of this service's providers.
@@ -160,7 +164,7 @@ class ConsoleService:
         verification = found if op.kind is OperationKind.CHECK else None
         if op.kind is OperationKind.SEND:
             verification = self._new_verification(request, spec, call, base["destination"], base["started_at"])
-        base.update(warnings=tuple(version_warnings(spec, call.base_url)))
+        base.update(warnings=tuple(version_warnings(spec, call.base_url, self.today())))
         exchange, interp = await call_provider(
             self.client,
             self.settings,

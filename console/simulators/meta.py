@@ -1,11 +1,13 @@
 """Meta Cloud API simulator: ``/<phone_number_id>/messages`` with a bearer token, Graph-style errors, statuses.
 
 Contract: ``shared/providers.md`` section 3.6; statuses are posted in Meta's ``entry[].changes[]`` shape and
-signed with ``X-Hub-Signature-256``.
+signed with ``X-Hub-Signature-256``. Every Graph API version Meta lists is served; one whose end date has passed
+(by the simulator's clock) is refused with error 2635, as Meta refuses it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -15,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from console.providers.meta import API_VERSION
+from console.providers.meta import API_VERSION, API_VERSIONS
 from console.providers.webhook import Outgoing
 from console.simulators import _whatsapp as wa
 from console.simulators._records import PhoneMessage
@@ -23,10 +25,11 @@ from console.simulators.base import ProviderSimulator
 
 DIGITS = re.compile(r"[1-9]\d{6,14}")
 WABA_ID = "102290129340398"
+VERSIONS = {version.name: version for version in API_VERSIONS}
 
 
 class MetaSimulator(ProviderSimulator):
-    """The Graph API's WhatsApp messages endpoint, version in the path."""
+    """The Graph API's WhatsApp messages endpoint, under each listed version (ended ones answer error 2635)."""
 
     provider_id = "meta"
     scenarios = MappingProxyType(
@@ -39,8 +42,9 @@ class MetaSimulator(ProviderSimulator):
     )
 
     def add_routes(self, app: web.Application) -> None:
-        app.router.add_post(f"/{API_VERSION}/{{node}}/messages", self._send)
-        app.router.add_get(f"/{API_VERSION}/{{node}}", self._node)
+        for version in API_VERSIONS:  # an unlisted version is an unknown route: 404
+            app.router.add_post(f"/{version.name}/{{node}}/messages", self._send)
+            app.router.add_get(f"/{version.name}/{{node}}", self._node)
 
     def middlewares(self) -> list[Any]:
         return [self._auth]
@@ -53,8 +57,16 @@ class MetaSimulator(ProviderSimulator):
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if self.is_control(request):
-            return await handler(request)
+        if self.is_control(request) or "node" not in request.match_info:
+            return await handler(request)  # control routes, and unknown ones (the base answers 404 or 405)
+        if self._version_ended(request):
+            # the simulator's approximation of Graph's refusal of a version past its end date (checked before
+            # the token; the message names the current version)
+            message = (
+                "(#2635) You are calling a deprecated version of the Graph API. Please update to the latest "
+                f"version: {API_VERSION}."
+            )
+            return _error(400, 2635, message, "OAuthException")
         creds = self.credentials()
         if request.headers.get("Authorization") != f"Bearer {creds['access_token']}":
             return _error(401, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException")
@@ -64,6 +76,13 @@ class MetaSimulator(ProviderSimulator):
                 400, 100, f"Unsupported post request. Object with ID '{node}' does not exist", "GraphMethodException"
             )
         return await handler(request)
+
+    def _version_ended(self, request: web.Request) -> bool:
+        """The request's path names a Graph API version whose end date has come, by the simulator's clock."""
+        version = VERSIONS.get(self.relative_path(request).split("/")[1])
+        if version is None or version.expires is None:
+            return False
+        return dt.date.fromtimestamp(self.clock()) >= version.expires
 
     async def _node(self, request: web.Request) -> web.Response:
         return web.json_response(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
@@ -39,10 +40,10 @@ class ProviderForm(QWidget):
 
     Attributes:
         environment, credentials_box, tabs, scenario_row, code_row, action_row, prompt: the parts (see their
-            modules); their widgets are also reachable here by name (env_combo, base_url, credentials, reveal,
-            pages, channel_combo, scenario, code_length, code_ttl, max_attempts, profile_badge, env_badge,
-            target, action_button, spend_label).
-        status: what the last request did, under the action row.
+            modules); their widgets are also reachable here by name (env_combo, base_url, version_warning,
+            credentials, reveal, pages, channel_combo, scenario, code_length, code_ttl, max_attempts,
+            profile_badge, env_badge, target, action_button, spend_label).
+        status: what the last request did, under the action row (with the exchange's warnings).
 
     Signals:
         submitted(object): an OperationRequest, when the user presses the action button (or Ctrl+Enter).
@@ -67,10 +68,18 @@ class ProviderForm(QWidget):
     env_changed = Signal(str)
     profile_reveal_requested = Signal(str)
 
-    def __init__(self, spec: ProviderSpec, credential_hints: Mapping[str, str], simulator_url: str = "") -> None:
+    def __init__(
+        self,
+        spec: ProviderSpec,
+        credential_hints: Mapping[str, str],
+        simulator_url: str = "",
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        """``today`` gives the date the API version warnings count from (tests give a fixed one)."""
         super().__init__()
         self.spec = spec
         self.simulator_url = simulator_url
+        self.today = today
         self._busy = False
         self._build(credential_hints)
         self._on_env_changed()
@@ -89,8 +98,9 @@ class ProviderForm(QWidget):
         self.profile_combo = self.profile_row.combo
         root.addWidget(self.profile_row)
 
-        self.environment = EnvironmentRow(spec, self.simulator_url)
+        self.environment = EnvironmentRow(spec, self.simulator_url, self.today)
         self.env_combo, self.base_url = self.environment.combo, self.environment.base_url
+        self.version_warning = self.environment.version_warning
         root.addWidget(self.environment)
 
         self.credentials_box = CredentialsBox(spec, credential_hints)
@@ -361,6 +371,8 @@ class ProviderForm(QWidget):
                 text += f"\n{extra}"
         if ex.hint:
             text += f"\nWhat to do: {ex.hint}"
+        for warning in ex.warnings:
+            text += f"\n⚠ {warning}"
         return text
 
     def prefill_check(self, request_id: str, code: str | None = None) -> None:

@@ -45,6 +45,9 @@ FIELD_ERROR_STYLE = f"border: 2px solid {LIVE_RED}; border-radius: 3px;"
 BANNER_STYLE = f"color: {ERROR_RED}; font-weight: bold"
 """The status bar's banner for an internal error."""
 
+WARNING_STYLE = f"color: {CUSTOM_AMBER}; font-weight: bold;"
+"""A warning line in amber, bold (e.g. the API version a base URL names stops working soon)."""
+
 
 def badge_style(colour: str) -> str:
     """A filled pill for labels such as the environment badge."""

@@ -23,6 +23,8 @@ def step_name(ex: Exchange) -> str:
         return f"callback {ex.channel}".strip()
     if ex.operation in ("forward", "replay"):
         return f"{ex.operation}ed" if ex.operation == "forward" else "replayed"
+    if ex.checked_by:
+        return f"check by the {ex.checked_by}"
     return f"{ex.operation} · {ex.channel}" if ex.channel else ex.operation
 
 
@@ -100,7 +102,8 @@ class TimelineView(QWidget):
             previous = ex.started_at
             when = dt.datetime.fromtimestamp(ex.started_at).strftime("%H:%M:%S.%f")[:-3]
             status = f"HTTP {ex.status} · " if ex.status is not None else ""
-            what = PRIVACY.mask(f"{status}{ex.summary}")
+            outcome = "" if ex.ok else ex.outcome.value.replace("_", " ").capitalize() + ": "
+            what = PRIVACY.mask(f"{status}{outcome}{ex.summary}")
             signature = ex.signature + (f" ({ex.signature_scheme})" if ex.signature_scheme else "")
             item = QTreeWidgetItem([when, gap, step_name(ex), what, signature])
             item.setData(0, Qt.ItemDataRole.UserRole, ex.id)
@@ -128,7 +131,7 @@ class TimelineView(QWidget):
             self.countdown.setText("")
             return
         if v.is_final():
-            took = v.updated_at - v.created_at
+            took = (v.end_time or v.updated_at) - v.created_at
             self.countdown.setText(f"Ended {v.state.value} after {took:.1f} s.")
             if not self._missing:
                 self._timer.stop()
