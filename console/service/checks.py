@@ -18,9 +18,12 @@ CONSOLE, PROVIDER = "console", "provider"
 
 
 def check_locally(
-    book: VerificationBook, found: Verification, code: str, base: Mapping[str, Any]
+    book: VerificationBook, found: Verification, code_field: str, code: str, base: Mapping[str, Any]
 ) -> tuple[Exchange, Verification]:
-    """Check ``code`` against ``found`` (moving it in the book) and return the record and a snapshot."""
+    """Check ``code`` against ``found`` (moving it in the book); return the record and a snapshot.
+
+    The record keeps the code masked, under the check's ``code_field``.
+    """
     xid = new_id("x")
     with book.edit(found) as live:
         verdict = check_code(live, code, time.time())
@@ -44,7 +47,7 @@ def check_locally(
         request_id=found.request_id,
         attempts_left=verdict.attempts_left,
         verified_at=snapshot.end_time if verdict.error_code == co.ALREADY_VERIFIED else None,
-        fields=(("code", "•" * len(code)),),
+        fields=((code_field, "•" * len(code)),),
         notes=(("checked by", "the console (salted SHA-256 of the code sent; no code is stored)"),),
         **{**base, "destination": found.destination, "channel": found.channel, "checked_by": CONSOLE},
     )

@@ -133,9 +133,9 @@ class ConsoleService:
             values = self.checked_fields(request)
             if op.method == LOCAL:
                 code_field = spec.field_with_role(op.id, None, FieldRole.CODE)
-                code = values.get(code_field.name, "") if code_field is not None else ""
+                name = code_field.name if code_field is not None else ""
                 assert found is not None  # a local check without a verification was refused above
-                exchange, snapshot = check_locally(self.book, found, code, base)
+                exchange, snapshot = check_locally(self.book, found, name, values.get(name, ""), base)
                 return OperationResult(self._record(exchange), snapshot)
             saved = await self._profile_credentials(request.profile, spec.id)
             creds, sources = resolve_credentials(
