@@ -116,3 +116,21 @@ def test_screen_sharing_masks_numbers_and_codes_on_screen_only(
     finally:
         window.mask_action.setChecked(False)
     assert "79670311122" in window.detail.request.toPlainText()
+
+
+def test_switching_channel_carries_only_what_the_user_typed(console: ConsoleApp) -> None:
+    form = console.window.forms["ssms"]
+    form.select_operation("send")
+    form.select_channel("wait_call")
+    assert form.field_value("call_protection") == "60"  # the default is the field's text, not a hidden value
+    form.set_field("to", "+79670311122")
+    form.select_channel("push_msg")
+    assert form.field_value("to") == "+79670311122"  # typed: it goes on with the user
+    assert form.field_value("call_protection") == ""  # a default the user did not type stays behind
+    assert form.field_value("text") == "Your code: {code}"  # push_msg's own default, shown
+    request = form.build_request()
+    assert request.fields["call_protection"] == ""  # shown empty, so not sent
+    form.select_channel("wait_call")
+    form.set_field("call_protection", "90")
+    form.select_channel("push_msg")
+    assert form.field_value("call_protection") == "90"  # typed, and shown where it is sent
