@@ -12,6 +12,8 @@ from console import __version__
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
 from console.core.export import evidence, to_har, to_jsonl
+from console.core.jsonfile import write_text_atomically
+from console.core.paths import PRIVATE_FILE
 from console.providers import all_providers
 from console.service.history_upgrade import open_history
 
@@ -46,6 +48,6 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
     else:
-        args.output.write_text(text, encoding="utf-8")
+        write_text_atomically(args.output, text, PRIVATE_FILE)
         emit({"event": "exported", "path": str(args.output), "bytes": len(text.encode("utf-8"))})
     return EXIT_OK

@@ -14,7 +14,7 @@ from console.core import paths
 from console.core.errors import InputError
 from console.core.logstore import LogStore
 from console.core.models import Exchange
-from console.core.serverthread import ServerError
+from console.core.serverthread import DEFAULT_IDLE_TIMEOUT_S, ServerError
 from console.core.verifications import VerificationBook
 from console.listener.handling import CallbackHandler, RouteReply
 from console.listener.secrets import SavedSecrets, flag_name, resolve_webhook_secrets
@@ -34,6 +34,14 @@ def add_listen_parser(sub: Any) -> None:
     listen.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, loopback only)")
     listen.add_argument("--forward-to", metavar="URL", help="pass each callback on to URL and record its answer")
     listen.add_argument("--public-url", metavar="URL", help="the URL a tunnel exposes (shown in the paste URLs)")
+    listen.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT_S,
+        metavar="SECONDS",
+        help="close a connection idle between requests, a request head unfinished or a body stalled for SECONDS "
+        "(default: %(default)g; 0: never)",
+    )
     listen.add_argument(
         "--reply",
         action="append",
@@ -127,6 +135,9 @@ def run_listen(args: argparse.Namespace) -> int:
     except ValueError as exc:
         emit({"event": "error", "message": str(exc)})
         return EXIT_BAD_INPUT
+    if not args.idle_timeout >= 0:  # NaN included
+        emit({"event": "error", "message": f"--idle-timeout takes seconds, 0 or more, got {args.idle_timeout:g}"})
+        return EXIT_BAD_INPUT
     try:
         saved = _profile_secrets(args.profile)
     except InputError as exc:
@@ -139,12 +150,13 @@ def run_listen(args: argparse.Namespace) -> int:
     handler = CallbackHandler(rules, secrets, VerificationBook(history))
     for route, reply in replies:
         handler.set_reply(route, reply)
-    listener = WebhookListener(handler, history, LogStore(), args.host, args.port, args.forward_to)
+    listener = WebhookListener(
+        handler, history, LogStore(), args.host, args.port, args.forward_to, idle_timeout=args.idle_timeout
+    )
     listener.public_url = args.public_url or ""
-    if args.forward_to:
-        listener.on_forwarded(lambda row, forward: emit(request_line(row, forward)))
-    else:
-        listener.on_received(lambda row: emit(request_line(row)))
+    # one line per stored row, as soon as it is stored; a row that is forwarded waits for its forward's answer
+    listener.on_received(lambda row: None if listener.forwards(row) else emit(request_line(row)))
+    listener.on_forwarded(lambda row, forward: emit(request_line(row, forward)))
     try:
         listener.start()
     except ServerError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import signal
 import sys
@@ -14,13 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from console.cli.arguments import BadArguments, bad_arguments_line
-from console.cli.output import EXIT_BAD_INPUT, EXIT_CODES, EXIT_NETWORK, EXIT_OK, emit, exchange_line, result_line
+from console.cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_REFUSED_BY_PROVIDER,
+    emit,
+    exchange_line,
+    not_stored_line,
+    result_line,
+    unavailable_line,
+)
 from console.cli.pairs import key_values
 from console.cli.parser import build_parser
 from console.core import paths
 from console.core.errors import InputError
-from console.core.http import make_client
+from console.core.history import History
+from console.core.history_file import HistoryError, integrity
+from console.core.http import HttpSettings, make_client
 from console.core.logstore import LogStore
+from console.core.settings import DEFAULT_TIMEOUT_S, Settings, load_settings
 from console.providers import all_providers, get_provider
 from console.providers.spec import FieldRole, OperationKind
 from console.service.console_service import ConsoleService
@@ -71,6 +87,24 @@ async def _profile_and_target(args: argparse.Namespace) -> tuple[ProfileBook | N
     return (book, *choose_target(profile, args.env, args.base_url))
 
 
+async def _settings() -> Settings:
+    """The GUI's settings, which one-shot commands follow too (an unreadable config folder: the defaults)."""
+    try:
+        return await asyncio.to_thread(load_settings)
+    except OSError:
+        return Settings()
+
+
+def _http_settings(args: argparse.Namespace, settings: Settings) -> HttpSettings:
+    """The client options of a one-shot command: its deadline from ``--timeout``, else the GUI's setting, else 30 s."""
+    timeout: float | None = args.timeout
+    if timeout is None:
+        stored = settings.timeout_s
+        usable = isinstance(stored, (int, float)) and not isinstance(stored, bool) and 0 < stored < math.inf
+        timeout = float(stored) if usable else DEFAULT_TIMEOUT_S
+    return HttpSettings(timeout_s=timeout)
+
+
 async def _one_shot(args: argparse.Namespace) -> int:
     try:
         operation = _operation_id(args)
@@ -97,7 +131,7 @@ async def _one_shot(args: argparse.Namespace) -> int:
         max_attempts=getattr(args, "max_attempts", None),
     )
     async with AsyncExitStack() as stack:
-        history = open_history(paths.history_path(), all_providers())
+        history = await asyncio.to_thread(open_history, paths.history_path(), all_providers())
         stack.callback(history.close)
         simulator_url = None
         if env == "simulator" and not base_url:
@@ -110,7 +144,9 @@ async def _one_shot(args: argparse.Namespace) -> int:
             if args.sim_fault:
                 host.set_fault(args.provider, Fault(args.sim_fault), count=1)
             simulator_url = host.base_url
-        client = await stack.enter_async_context(make_client())
+        settings = await _settings()
+        http_settings = _http_settings(args, settings)
+        client = await stack.enter_async_context(make_client(http_settings))
         guard = SpendGuard(
             tuple(getattr(args, "allow_number", ())), getattr(args, "cooldown", 0.0), getattr(args, "daily_cap", 0)
         )
@@ -123,10 +159,28 @@ async def _one_shot(args: argparse.Namespace) -> int:
             dotenv_path=Path(args.dotenv) if args.dotenv else None,
             guard=guard,
             profiles=profiles,
+            settings=http_settings,
+            mask_codes_in_history=settings.history_masks_codes,
         )
         result = await service.run(request)
+        problem = await asyncio.to_thread(_stored, history)
+    if problem:  # a report without a record is a defect: say it was not stored, and whether it went out
+        emit(not_stored_line(result_line(result), problem))
+        return EXIT_INTERNAL
     emit(result_line(result))
     return EXIT_CODES[result.exchange.outcome]
+
+
+def _stored(history: History) -> str:
+    """Wait until history holds what was queued: "" when it does, else why not. Its notices go to stderr."""
+    try:
+        history.flush()
+    except HistoryError as exc:
+        return str(exc)
+    finally:
+        for notice in history.notices:
+            print(f"warning: {notice}", file=sys.stderr)
+    return ""
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -195,7 +249,14 @@ def _phone_act(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    if args.check:  # SQLite's own integrity check, the file left as it is
+        path = paths.history_path()
+        problems = [p for p in integrity(path) if p != "ok"] if path.exists() else []
+        emit({"path": str(path), "exists": path.exists(), "ok": not problems, "problems": problems})
+        return EXIT_OK if not problems else EXIT_REFUSED_BY_PROVIDER
     history = open_history(paths.history_path(), all_providers())
+    for notice in history.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     try:
         if args.size:
             emit({"path": str(history.path), "bytes": history.size_bytes(), "exchanges": history.count_exchanges()})
@@ -234,10 +295,24 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand and return its exit code."""
+    """Run a subcommand and return its exit code; a failure is one JSON line (exit 4), never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    sends = args.command in {"send", "check", "balance", "run"}
+    try:
+        return _dispatch(parser, args)
+    except HistoryError as exc:
+        emit(unavailable_line("history_unavailable", str(exc), sends))
+    except OSError as exc:  # the state folders themselves: a read-only home, a full disk…
+        where = exc.filename or "the console's state folder"
+        message = f"{where}: {exc.strerror or exc}. Make it writable, or set OTP_CONSOLE_HOME to a writable folder."
+        emit(unavailable_line("storage_unavailable", message, sends))
+    return EXIT_INTERNAL
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the chosen subcommand."""
     if args.command in {"send", "check", "balance", "run"}:
         return asyncio.run(_one_shot(args))
     if args.command == "simulate":

@@ -95,3 +95,45 @@ def result_line(result: OperationResult) -> dict[str, Any]:
         if key in data:
             line[key] = data[key]
     return line
+
+
+def not_stored_line(line: dict[str, Any], problem: str) -> dict[str, Any]:
+    """A result history could not store: ``not_stored`` (exit 4), with the provider's answer kept.
+
+    It says whether the request went out, so a script does not send a real code again because history failed.
+    """
+    sent = line.get("http_status") is not None
+    stored = dict(line)
+    stored.update(
+        ok=False,
+        outcome=Outcome.INTERNAL_ERROR.value,
+        error_code="not_stored",
+        sent=sent,
+        provider_outcome=line.get("outcome"),
+        provider_message=line.get("message"),
+        message=problem,
+        meaning="History could not store this result: this line is the only record of it.",
+        hint=(
+            f"The request went out (HTTP {line.get('http_status')}): sending again would send another code. Fix "
+            "history first, then check this verification (--verification) instead."
+            if sent
+            else "Nothing reached the provider. Fix history first, then send again."
+        ),
+    )
+    if line.get("error_code") and not line.get("provider_error_code"):
+        stored["provider_error_code"] = line["error_code"]
+    return stored
+
+
+def unavailable_line(error_code: str, message: str, sends: bool) -> dict[str, Any]:
+    """History or the state folders cannot be used at all (exit 4); a command that sends says nothing was sent."""
+    line: dict[str, Any] = {
+        "ok": False,
+        "outcome": Outcome.INTERNAL_ERROR.value,
+        "error_code": error_code,
+        "message": message,
+        "hint": "Nothing was sent." if sends else None,
+    }
+    if sends:
+        line["sent"] = False
+    return line

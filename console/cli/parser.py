@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from console import __version__
 from console.cli.arguments import ConsoleArgumentParser, flags, kebab
@@ -42,6 +43,17 @@ def _field_help(fld: FieldSpec, where: str = "") -> str:
     return ". ".join(parts).replace("%", "%%")
 
 
+def seconds(text: str) -> float:
+    """A ``--timeout`` value: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < math.inf):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
     envs = [env.id for env in spec.all_environments()] + ["custom"]
     p.add_argument(
@@ -65,6 +77,12 @@ def _add_common(p: argparse.ArgumentParser, spec: ProviderSpec) -> None:
         help="any field of the provider's description, by the provider's own parameter name",
     )
     p.add_argument("--dotenv", default=".env", help="the .env file to read credentials from (default: ./.env)")
+    p.add_argument(
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="the deadline of the whole request, connect to last byte (default: the GUI's timeout setting, else 30)",
+    )
     p.add_argument(
         "--sim-fault",
         choices=["none", "delay", "html500", "malformed_json", "drop", "timeout", "rate_limit"],
@@ -258,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--count", action="store_true", help="print only how many are stored")
     hist.add_argument("--search", metavar="TEXT", help="exchanges mentioning TEXT: a number, request id, error code…")
     hist.add_argument("--size", action="store_true", help="print the size of history on disk")
+    hist.add_argument(
+        "--check", action="store_true", help="run SQLite's integrity check on history (the file is left as it is)"
+    )
     hist.add_argument(
         "--prune-older-than", type=float, metavar="DAYS", help="delete what is older than DAYS (with --provider: its)"
     )

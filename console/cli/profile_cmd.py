@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,9 @@ def run_profile(args: argparse.Namespace) -> int:
     try:
         book = open_profiles(all_providers())
         if args.action == "list":
+            for problem in book.problems():  # a damaged file is said, never taken for "no profiles"
+                emit({"warning": problem})
+                print(f"warning: {problem}", file=sys.stderr)
             for profile in book.list(args.provider):
                 emit(_line(book, profile))
         elif args.action == "show":

@@ -10,76 +10,87 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from console.core.models import Exchange, Verification
-
-# Bump when the tables change, with a step in _upgrade from the previous version (an older file is upgraded,
-# never treated as damage). 2: exchanges.destination (rows stored before have NULL until filled in from above).
-SCHEMA_VERSION = 2
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS exchanges (
-    id TEXT PRIMARY KEY, started_at REAL NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL,
-    channel TEXT, env TEXT, outcome TEXT NOT NULL, status INTEGER, error_code TEXT,
-    request_id TEXT, verification_id TEXT, data TEXT NOT NULL, destination TEXT);
-CREATE INDEX IF NOT EXISTS exchanges_started ON exchanges(started_at);
-CREATE INDEX IF NOT EXISTS exchanges_verification ON exchanges(verification_id);
-CREATE TABLE IF NOT EXISTS verifications (
-    id TEXT PRIMARY KEY, provider TEXT NOT NULL, channel TEXT, destination TEXT, request_id TEXT,
-    state TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS verifications_request ON verifications(provider, request_id);
-"""
-_INDEXES = "CREATE INDEX IF NOT EXISTS exchanges_destination ON exchanges(destination);"
-
-_Item = tuple[str, Any]
-_EXCHANGE_COLUMNS = (
-    "id, started_at, provider, operation, channel, env, outcome, status, error_code, request_id, verification_id, "
-    "data, destination"
+from console.core.history_file import (
+    PRIVATE_DIR,
+    HistoryError,
+    explain,
+    is_damage,
+    make_private,
+    set_aside,
 )
-_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)"
-_INSERT_EXCHANGE = f"INSERT OR REPLACE INTO exchanges ({_EXCHANGE_COLUMNS}) VALUES {_ROW}"
-
-
-def _exchange_row(ex: Exchange) -> tuple[Any, ...]:
-    """The exchanges table's columns for one exchange (the indexed ones, then the whole record as JSON)."""
-    return (
-        ex.id,
-        ex.started_at,
-        ex.provider,
-        ex.operation,
-        ex.channel,
-        ex.env,
-        ex.outcome.value,
-        ex.status,
-        ex.error_code,
-        ex.request_id,
-        ex.verification_id,
-        json.dumps(ex.to_dict()),
-        ex.destination,
-    )
-
+from console.core.history_schema import (
+    EXCHANGE_COLUMNS,
+    INSERT_EXCHANGE,
+    INSERT_VERIFICATION,
+    ROW,
+    Item,
+    exchange_row,
+    upgrade,
+    verification_row,
+)
+from console.core.models import Exchange, Verification
 
 _Queued = tuple[str, Any, "Future[None] | None"]
 
 
+ProblemListener = Callable[[str | None], None]  # a problem to show, or None once history writes again
+
+
 class History:
-    """Append-only store of everything the console did; pruned only when the user asks."""
+    """Append-only store of everything the console did; pruned only when the user asks.
+
+    Attributes:
+        notices: what opening it had to say once (a damaged file set aside and a fresh one started).
+
+    Raises:
+        HistoryError: (on creation) the file cannot be opened or created: the message says why and what to do.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            _upgrade(conn)
+        self.notices: list[str] = []
+        self._listeners: list[ProblemListener] = []
+        self._problem: str | None = None
+        self._failures: list[str] = []  # writes that failed since the last flush
+        self._lock = threading.Lock()
+        self._open_file()
         self._queue: queue.Queue[_Queued | None] = queue.Queue()
-        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
         self._thread.start()
+
+    def _open_file(self) -> None:
+        """Create or upgrade the file, owner-only; a damaged one is set aside and a fresh one started."""
+        for attempt in (1, 2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+                conn = self._connect()
+                try:
+                    with conn:
+                        upgrade(conn)
+                finally:
+                    conn.close()
+                make_private(self.path)
+                return
+            except sqlite3.Error as exc:
+                if attempt == 1 and is_damage(exc):
+                    self._set_aside(exc)
+                    continue
+                raise HistoryError(explain(exc, self.path)) from exc
+            except OSError as exc:
+                raise HistoryError(explain(exc, self.path)) from exc
+
+    def _set_aside(self, exc: BaseException) -> None:
+        kept = set_aside(self.path)
+        self.notices.append(
+            f"History at {self.path} was damaged ({exc}): it is kept as {kept} and a fresh one was started."
+        )
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30)
@@ -89,11 +100,32 @@ class History:
 
     @contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
         try:
-            yield conn
-        finally:
-            conn.close()
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                yield conn
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise HistoryError(explain(exc, self.path)) from exc
+
+    # ------------------------------------------------------------------------------------------ problems
+    def on_problem(self, listener: ProblemListener) -> None:
+        """Call ``listener(text)`` when writing starts failing, and ``listener(None)`` once it works again."""
+        self._listeners.append(listener)
+
+    @property
+    def problem(self) -> str | None:
+        """Why history is not being written now (None: it is)."""
+        return self._problem
+
+    def _tell(self, problem: str | None) -> None:
+        if problem == self._problem:
+            return
+        self._problem = problem
+        for listener in list(self._listeners):
+            with suppress(Exception):  # a listener's failure must not stop the writer
+                listener(problem)
 
     # ------------------------------------------------------------------------------------------ writing
     def save_exchange(self, exchange: Exchange) -> None:
@@ -105,13 +137,19 @@ class History:
         self._queue.put(("verification", verification.to_dict(), None))
 
     def flush(self, timeout: float = 30.0) -> None:
-        """Block until everything queued so far is committed."""
+        """Block until everything queued so far is committed.
+
+        Raises:
+            HistoryError: a write since the last flush failed (what was not stored, and why).
+        """
         done: Future[None] = Future()
         self._queue.put(("flush", None, done))
-        with suppress(TimeoutError, sqlite3.Error):  # a failed batch is reported just below
+        with suppress(TimeoutError, sqlite3.Error, HistoryError):  # failures are reported just below
             done.result(timeout)
-        if self._error:
-            raise RuntimeError(f"history writer failed: {self._error}") from self._error
+        with self._lock:
+            failures, self._failures = self._failures, []
+        if failures:
+            raise HistoryError(failures[-1])
 
     def close(self) -> None:
         """Commit what is queued and stop the writer."""
@@ -120,9 +158,9 @@ class History:
             self._thread.join(30)
 
     def _run(self) -> None:
-        conn = self._connect()
+        conn: sqlite3.Connection | None = None
+        running = True
         try:
-            running = True
             while running:
                 batch = [self._queue.get()]
                 while True:
@@ -130,36 +168,60 @@ class History:
                         batch.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
-                waiting: list[Future[None]] = []
-                error: BaseException | None = None
-                try:
-                    with conn:
-                        for item in batch:
-                            if item is None:
-                                running = False
-                                continue
-                            kind, payload, future = item
-                            if future is not None:
-                                waiting.append(future)
-                            if kind != "flush":
-                                self._write(conn, (kind, payload))
-                except sqlite3.Error as exc:  # keep the writer alive; report to the waiters and the next flush
-                    self._error = error = exc
-                for future in waiting:
-                    if error is not None and not future.done():
-                        future.set_exception(error)
-                    elif not future.done():
-                        future.set_result(None)
+                running = None not in batch
+                items = [item for item in batch if item is not None]
+                error, conn = self._commit(conn, items)
+                for _, _, future in items:
+                    if future is not None and not future.done():
+                        if error is None:
+                            future.set_result(None)
+                        else:
+                            future.set_exception(HistoryError(error))
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def _commit(
+        self, conn: sqlite3.Connection | None, items: list[_Queued]
+    ) -> tuple[str | None, sqlite3.Connection | None]:
+        """Write ``items`` in one transaction; a damaged file is set aside once and the batch tried again.
+
+        Returns the failure in words (None: committed) and the connection to use next.
+        """
+        for attempt in (1, 2):
+            try:
+                conn = conn or self._connect()
+                with conn:
+                    for kind, payload, _ in items:
+                        if kind != "flush":
+                            self._write(conn, (kind, payload))
+                self._tell(None)
+                return None, conn
+            except (sqlite3.Error, OSError, TypeError, ValueError) as exc:  # keep the writer alive
+                if conn is not None:
+                    with suppress(sqlite3.Error):
+                        conn.close()
+                conn = None
+                if attempt == 1 and is_damage(exc):
+                    with suppress(OSError, sqlite3.Error, HistoryError):
+                        self._set_aside(exc)
+                        self._open_file()
+                        continue
+                stored = sum(1 for kind, _, _ in items if kind != "flush")
+                text = f"{explain(exc, self.path)} {stored} record(s) were not stored."
+                with self._lock:
+                    self._failures.append(text)
+                self._tell(text)
+                return text, None
+        return None, conn
 
     @staticmethod
-    def _write(conn: sqlite3.Connection, item: _Item) -> None:
+    def _write(conn: sqlite3.Connection, item: Item) -> None:
         kind, payload = item
         if kind == "exchange":
-            conn.execute(_INSERT_EXCHANGE, _exchange_row(payload))
+            conn.execute(INSERT_EXCHANGE, exchange_row(payload))
         elif kind == "verification":
-            conn.execute(_INSERT_VERIFICATION, _verification_row(payload))
+            conn.execute(INSERT_VERIFICATION, verification_row(payload))
 
     # ---------------------------------------------------------------------------------------- upgrading
     def sends_without_destination(self, limit: int = 500) -> list[Exchange]:
@@ -172,9 +234,9 @@ class History:
         """Store records again with what was derived for them (a destination, a channel); blocks until done."""
         with self._reader() as conn, conn:
             for ex in exchanges:
-                conn.execute(_INSERT_EXCHANGE, _exchange_row(ex))
+                conn.execute(INSERT_EXCHANGE, exchange_row(ex))
             for v in verifications:
-                conn.execute(_INSERT_VERIFICATION, _verification_row(v.to_dict()))
+                conn.execute(INSERT_VERIFICATION, verification_row(v.to_dict()))
 
     # ------------------------------------------------------------------------------------------ reading
     def recent_exchanges(
@@ -256,25 +318,6 @@ class History:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
 
 
-_INSERT_VERIFICATION = "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)"
-
-
-def _verification_row(v: dict[str, Any]) -> tuple[Any, ...]:
-    """The verifications table's columns for one verification (its dict form)."""
-    columns = ("id", "provider", "channel", "destination", "request_id", "state", "created_at", "updated_at")
-    return (*(v[c] for c in columns), json.dumps(v))
-
-
-def _upgrade(conn: sqlite3.Connection) -> None:
-    """Create the tables, or bring an older file's up to :data:`SCHEMA_VERSION`."""
-    conn.executescript(_SCHEMA)
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(exchanges)")}
-    if "destination" not in columns:  # schema 1: the column comes last, NULL for the rows already there
-        conn.execute("ALTER TABLE exchanges ADD COLUMN destination TEXT")
-    conn.executescript(_INDEXES)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
 def _filters(provider: str | None, operation: str | None) -> tuple[str, tuple[str, ...]]:
     """A WHERE clause (or "") and its arguments for the optional provider and operation filters."""
     clauses = [
@@ -319,20 +362,20 @@ class LoopCommitter:
                 self._conn = sqlite3.connect(self.path, timeout=30)
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
-            rows = [_exchange_row(exchange) for exchange, _ in batch]
+            rows = [exchange_row(exchange) for exchange, _ in batch]
             with self._conn:
                 # one multi-row INSERT per chunk: one step into SQLite (and one GIL release) instead of one per row
                 for start in range(0, len(rows), _CHUNK):
                     chunk = rows[start : start + _CHUNK]
-                    values = ",".join([_ROW] * len(chunk))
+                    values = ",".join([ROW] * len(chunk))
                     self._conn.execute(
-                        f"INSERT OR REPLACE INTO exchanges ({_EXCHANGE_COLUMNS}) VALUES {values}",
+                        f"INSERT OR REPLACE INTO exchanges ({EXCHANGE_COLUMNS}) VALUES {values}",
                         [*chain.from_iterable(chunk)],
                     )
-        except sqlite3.Error as exc:
+        except Exception as exc:  # any failure (a bad value as well as the database) reaches every waiter
             for _, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
+                    future.set_exception(HistoryError(explain(exc, self.path)))
             return
         for _, future in batch:
             if not future.done():

@@ -35,18 +35,32 @@ def write_json(path: Path, data: dict[str, Any], *, indent: int = 2, mode: int |
     write_text_atomically(path, json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False), mode)
 
 
-def read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path, problems: list[str] | None = None) -> dict[str, Any]:
     """A JSON object from ``path``, or ``{}``.
 
-    A file that is not JSON is copied aside (``.damaged``) first, so writing defaults over it loses nothing.
+    A file that is not JSON, or JSON that is not an object, is copied aside (``.damaged``) first, so writing over
+    it loses nothing; what happened is appended to ``problems`` when given.
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    except ValueError:
-        kept = path.with_name(path.name + ".damaged")
-        if not kept.exists():
-            shutil.copyfile(path, kept)
+    except (OSError, UnicodeDecodeError) as exc:
+        if problems is not None:
+            problems.append(f"{path} cannot be read ({exc}).")
         return {}
-    return data if isinstance(data, dict) else {}
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+        why = "is not valid JSON"
+    else:
+        why = f"holds JSON that is not an object ({type(data).__name__})"
+    if isinstance(data, dict):
+        return data
+    kept = path.with_name(path.name + ".damaged")
+    if not kept.exists():
+        shutil.copyfile(path, kept)
+    if problems is not None:
+        problems.append(f"{path} {why}: it is kept as {kept}, and is written anew when it changes.")
+    return {}

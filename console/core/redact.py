@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
+
+from console.core.models import Exchange
 
 MASK = "••••"
 
@@ -37,3 +41,27 @@ def redact_headers(
             value = redact_text(value, secret_list)
         out.append((name, value))
     return tuple(out)
+
+
+def without_code(exchange: Exchange, code: str) -> Exchange:
+    """The exchange with ``code`` replaced wherever it stands alone (bodies, URL, fields, message).
+
+    For history, when the setting keeps codes out of it (the console's own check keeps only a salted hash, so it
+    is unaffected).
+    """
+    if not code:
+        return exchange
+    pattern = re.compile(rf"(?<!\d){re.escape(code)}(?!\d)")
+    hidden = "•" * len(code)
+
+    def clean(text: str) -> str:
+        return pattern.sub(hidden, text)
+
+    return dataclasses.replace(
+        exchange,
+        url=clean(exchange.url),
+        request_body=clean(exchange.request_body),
+        response_body=clean(exchange.response_body),
+        message=clean(exchange.message),
+        fields=tuple((k, clean(v)) for k, v in exchange.fields),
+    )

@@ -2,6 +2,10 @@
 
 A busy GUI cannot stall it and a burst of requests cannot stall the GUI: the two only meet through
 thread-safe calls (:meth:`ServerThread.submit`) and the callbacks the served code makes.
+
+Connections are guarded: a request head must arrive within the idle timeout of its first byte and a connection
+idle between requests is closed after it; requests aiohttp's HTTP parser refuses are answered without a
+traceback and reported (with what arrived of them) to whoever asked, as are heads left unfinished.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from console.core.errors import ConsoleError
+from console.core.request_guard import Guard, GuardedAppRunner, Rejected
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 START_TIMEOUT_S = 30.0
 SHUTDOWN_TIMEOUT_S = 1.0
+DEFAULT_IDLE_TIMEOUT_S = 5.0
 
 
 class ServerError(ConsoleError):
@@ -36,10 +42,37 @@ class ServerThread:
         name: what serves, in messages ("webhook listener"); the thread is named ``otp-<name>``.
     """
 
-    def __init__(self, name: str, make_app: Callable[[], web.Application], host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        name: str,
+        make_app: Callable[[], web.Application],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT_S,
+        on_rejected: Rejected | None = None,
+        handler_cancellation: bool = True,
+    ):
+        """Serve ``make_app()`` once started.
+
+        Args:
+            name: what serves, in messages.
+            make_app: builds the application on the server's own loop.
+            host: the address to bind.
+            port: the port to bind (0: a free one).
+            idle_timeout: seconds a connection may stay idle between requests, and a request head may take
+                from its first byte; None or 0 keeps aiohttp's own keep-alive (an hour) and no head limit.
+            on_rejected: called on the server's thread with each request the HTTP parser refused and each
+                head left unfinished (timed out or cut off by the client).
+            handler_cancellation: cancel a request's handler when its client disconnects (aiohttp's option);
+                a server that must finish what it started for every request passes False.
+        """
         self.name = name
         self.host = host
         self.requested_port = port
+        self.idle_timeout = idle_timeout if idle_timeout and idle_timeout > 0 else None
+        self.on_rejected = on_rejected
+        self.handler_cancellation = handler_cancellation
         self._make_app = make_app
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -131,8 +164,15 @@ class ServerThread:
             self._ready.set()
 
     async def _serve(self) -> None:
-        runner = web.AppRunner(
-            self._make_app(), access_log=None, handler_cancellation=True, shutdown_timeout=SHUTDOWN_TIMEOUT_S
+        protocol: dict[str, Any] = {"access_log": None}
+        if self.idle_timeout is not None:
+            protocol["keepalive_timeout"] = self.idle_timeout
+        runner = GuardedAppRunner(
+            self._make_app(),
+            Guard(self.idle_timeout, self.on_rejected, protocol),
+            handler_cancellation=self.handler_cancellation,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+            **protocol,
         )
         await runner.setup()
         try:

@@ -14,6 +14,7 @@ from console.core import paths
 from console.core.jsonfile import read_json, write_json
 
 SCHEMA_VERSION = 1
+DEFAULT_TIMEOUT_S = 30.0  # one provider request, connect to last byte (the GUI's setting, the CLI's --timeout)
 
 
 @dataclass(slots=True)
@@ -21,7 +22,7 @@ class Settings:
     """User settings with their defaults."""
 
     schema_version: int = SCHEMA_VERSION
-    timeout_s: float = 20.0
+    timeout_s: float = DEFAULT_TIMEOUT_S
     ca_bundle: str | None = None
     listener_port: int = 0  # 0: any free port (shown in the listener strip)
     listener_public_url: str = ""
@@ -31,6 +32,8 @@ class Settings:
     spend_cooldown_s: float = 60.0
     spend_daily_cap: int = 20
     spend_refuse: bool = False
+    # history gets the code of a send masked in its bodies (off: the record is what was sent)
+    history_masks_codes: bool = False
 
 
 def settings_path() -> Path:

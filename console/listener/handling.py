@@ -6,21 +6,21 @@ thread and turns the :class:`Handled` into an HTTP reply, a history row and a lo
 
 from __future__ import annotations
 
-import base64
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from console.core.models import Exchange, Outcome, new_id
+from console.core.models import Outcome, new_id
 from console.core.redact import redact_text
 from console.core.verifications import VerificationBook
+from console.listener.refusals import UNKNOWN, RefusalRows
+from console.listener.rows import Handled, webhook_row
 from console.listener.secrets import Candidates, secret_values
 from console.providers.webhook import CallbackFacts, Handshake, Incoming, Reply, SignatureCheck, Verdict, WebhookRule
 
 HOOKS_PREFIX = "/hooks/"
-UNKNOWN = "unknown"
 DEDUPE_MEMORY = 10_000
 MAX_SHOWN_PARAMS = 40
 
@@ -38,17 +38,7 @@ class RouteReply:
         return Reply(self.status, self.body, self.content_type)
 
 
-@dataclass(slots=True)
-class Handled:
-    """The decision for one request: the row to store, the reply and how long to wait before it."""
-
-    exchange: Exchange
-    reply: Reply
-    delay_s: float = 0.0
-    facts: CallbackFacts | None = None
-
-
-class CallbackHandler:
+class CallbackHandler(RefusalRows):
     """Classifies, verifies and ties callbacks; thread-safe (the server calls it from its loop thread).
 
     Attributes:
@@ -95,6 +85,11 @@ class CallbackHandler:
         with self._lock:
             self.settings = {**self.settings, key: value}
 
+    def mask(self, text: str) -> str:
+        """``text`` with every configured secret masked: records never hold one."""
+        redact = self._redact
+        return redact_text(text, redact) if any(secret in text for secret in redact) else text
+
     def reply_for(self, provider: str) -> RouteReply:
         with self._lock:
             return self.replies.get(provider) or self.replies.get("*") or RouteReply()
@@ -122,11 +117,12 @@ class CallbackHandler:
         if handshake is not None:
             hs_rule, hs = handshake
             ok = 200 <= hs.reply.status < 300
-            row = self._row(
+            row = webhook_row(
                 xid,
                 incoming,
                 base_url,
                 hs_rule.provider,
+                mask=self.mask,
                 channel=f"handshake · {hs.name}",
                 reply=hs.reply,
                 outcome=Outcome.OK if ok else Outcome.PROVIDER_ERROR,
@@ -161,6 +157,7 @@ class CallbackHandler:
         if incoming.parse_error:
             outcome, code = Outcome.CONTRACT_ERROR, "malformed_body"
             meaning = "The body is not what its Content-Type says; it is stored raw, unparsed."
+            notes["parse error"] = incoming.parse_error
         elif check.verdict is Verdict.INVALID:
             outcome, code = Outcome.PROVIDER_ERROR, "bad_signature"
             meaning = "The signature does not match any configured secret (the callback is kept)."
@@ -169,11 +166,12 @@ class CallbackHandler:
         message = facts.summary if facts else incoming.parse_error or f"{incoming.method} {incoming.path}"
         if undocumented:
             message = f"[undocumented shape] {message}"
-        row = self._row(
+        row = webhook_row(
             xid,
             incoming,
             base_url,
             provider,
+            mask=self.mask,
             channel=facts.event if facts else "",
             reply=route_reply.as_reply(),
             outcome=outcome,
@@ -187,28 +185,6 @@ class CallbackHandler:
             verification_id=verification_id,
         )
         return Handled(row, route_reply.as_reply(), route_reply.delay_s, facts)
-
-    def too_large(self, incoming: Incoming, base_url: str, size: int, declared: bool, limit: int) -> Handled:
-        """The row and 413 reply for a body over the limit (the body itself is not kept)."""
-        reply = Reply(413, f"Payload too large: the limit is {limit} bytes.\n")
-        how = "declared (Content-Length)" if declared else "received before giving up"
-        routed = self.route_provider(incoming.path)
-        row = self._row(
-            new_id("x"),
-            incoming,
-            base_url,
-            routed or UNKNOWN,
-            channel="",
-            reply=reply,
-            outcome=Outcome.CONTRACT_ERROR,
-            message=f"Body of {size:,} bytes {how} is over the {limit:,}-byte limit: answered 413.",
-            error_code="too_large",
-            meaning="Callbacks over 1 MiB are refused with 413; the headers are kept, the body is not.",
-            notes={},
-            check=SignatureCheck.unchecked("The body was not kept, so the signature cannot be checked."),
-            started=time.perf_counter(),
-        )
-        return Handled(row, reply)
 
     # ------------------------------------------------------------------------------------------- helpers
     def _claimant(self, incoming: Incoming) -> WebhookRule | None:
@@ -269,72 +245,6 @@ class CallbackHandler:
             return live.id
         notes["verification"] = "No pending verification matches this callback."
         return None
-
-    def _row(
-        self,
-        xid: str,
-        incoming: Incoming,
-        base_url: str,
-        provider: str,
-        *,
-        channel: str,
-        reply: Reply,
-        outcome: Outcome,
-        message: str,
-        notes: dict[str, str],
-        check: SignatureCheck,
-        started: float,
-        error_code: str | None = None,
-        meaning: str = "",
-        hint: str = "",
-        verification_id: str | None = None,
-    ) -> Exchange:
-        query = "&".join(f"{k}={v}" for k, v in incoming.query)
-        url = f"{base_url.rstrip('/')}{incoming.path}" + (f"?{query}" if query else "")
-        verdict = check.verdict.value + (f" ({check.scheme})" if check.scheme else "")
-        body_text, body_base64 = _body_forms(incoming.body)
-        all_notes = {"source": incoming.source, "signature": f"{verdict}: {check.detail}".rstrip(": "), **notes}
-        redact = self._redact
-
-        def clean(text: str) -> str:
-            return redact_text(text, redact) if any(secret in text for secret in redact) else text
-
-        return Exchange(
-            id=xid,
-            seq=0,
-            started_at=incoming.received_at,
-            provider=provider,
-            operation="webhook",
-            channel=channel,
-            env="listener",
-            method=incoming.method,
-            url=clean(url),
-            request_headers=tuple((k, clean(v)) for k, v in incoming.headers),
-            request_body=clean(body_text),
-            outcome=outcome,
-            status=reply.status,
-            response_headers=(("Content-Type", reply.content_type),),
-            response_body=reply.body,
-            latency_ms=(time.perf_counter() - started) * 1000,
-            error_code=error_code,
-            meaning=meaning,
-            message=message,
-            hint=hint,
-            verification_id=verification_id,
-            notes=tuple((k, clean(v)) for k, v in all_notes.items() if v),
-            signature=check.verdict.value,
-            signature_scheme=check.scheme,
-            source=incoming.source,
-            body_base64=body_base64,
-        )
-
-
-def _body_forms(body: bytes) -> tuple[str, str]:
-    """A body as text, and in base64 when it is not UTF-8 (the text then loses bytes; "" otherwise)."""
-    try:
-        return body.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        return body.decode("utf-8", errors="replace"), base64.b64encode(body).decode()
 
 
 def _safe_claims(rule: WebhookRule, incoming: Incoming) -> bool:

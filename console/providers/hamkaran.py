@@ -9,13 +9,13 @@ was answered is in the day's ``GET /reports``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import httpx
 
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
+from console.providers._answers import json_object, objects, optional_amount, optional_obj, optional_text
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
     Channel,
@@ -138,6 +138,9 @@ STYLES = {
 }
 
 
+WHO = "Hamkaran"
+
+
 class HamkaranProvider(Provider):
     """Builds the multipart send, the balance and report calls; reads any 2xx as success."""
 
@@ -162,21 +165,23 @@ class HamkaranProvider(Provider):
         if status in (401, 403) or denied or status >= 400:
             code = "bad_key" if denied and status < 400 else str(status)
             return self.error_interpretation(code, text.strip()[:300] or f"HTTP {status}", status)
-        try:
-            data = json.loads(text) if text.strip() else None
-        except ValueError:
-            data = None
-        payload = data.get("data") if isinstance(data, dict) else None
         if call.operation == "balance":
-            balance = payload.get("balance") if isinstance(payload, dict) else None
-            return Interpretation(Outcome.OK, f"Credentials valid; balance {balance}", data={"body": text[:2000]})
+            data = optional_obj(json_object(status, body, WHO), "data", WHO)
+            balance = optional_amount(data, "balance", WHO, "data") if data is not None else None
+            said = f"Credentials valid; balance {balance}" if balance is not None else "Credentials valid"
+            return Interpretation(Outcome.OK, said, data={"body": text[:2000]})
         if call.operation == "reports":
-            rows = payload.get("rows", []) if isinstance(payload, dict) else []
+            data = optional_obj(json_object(status, body, WHO), "data", WHO)
+            rows = objects(data, "rows", WHO, "data") if data is not None else []
             lines = [
-                f"{r.get('time', '')} {r.get('exten', '')} {r.get('status', '')}" for r in rows if isinstance(r, dict)
+                " ".join(
+                    optional_text(row, name, WHO, f"data.rows.{index}") or "" for name in ("time", "exten", "status")
+                )
+                for index, row in enumerate(rows)
             ]
             summary = f"{len(lines)} calls today" + (f"; last: {lines[-1]}" if lines else "")
             return Interpretation(Outcome.OK, summary, data={"calls": len(lines)})
+        # send-otp: any 2xx is success, its body (not documented) shown as it came and never read
         shown = text.strip()[:200] or "(empty body)"
         return Interpretation(
             Outcome.OK,

@@ -18,9 +18,10 @@ from typing import Any
 
 import httpx
 
+from console.core.errors import ContractError
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
-from console.providers._answers import json_object
+from console.providers._answers import ident, json_object, objects, optional_ident, optional_obj, optional_text
 from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, RANK, TEMPLATE, StatusRule, template
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
@@ -142,6 +143,9 @@ SPEC = ProviderSpec(
 )
 
 
+WHO = "Meta"
+
+
 class MetaProvider(Provider):
     """Builds Graph API calls and reads ``{"messages": [...]}`` and ``{"error": {...}}`` answers."""
 
@@ -163,19 +167,22 @@ class MetaProvider(Provider):
         return httpx.Request("POST", f"{node}/messages", headers=headers, json=body)
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
-        data = json_object(status, body, "Meta")
-        error = data.get("error")
-        if status >= 400 or isinstance(error, dict):
-            return self._error(error if isinstance(error, dict) else {}, status)
+        data = json_object(status, body, WHO)
+        error = optional_obj(data, "error", WHO)
+        if status >= 400 or error is not None:
+            return self._error(error or {}, status)
         if call.operation == "balance":
-            name = data.get("verified_name") or data.get("display_phone_number") or data.get("id", "?")
+            names = (
+                optional_text(data, "verified_name", WHO),
+                optional_text(data, "display_phone_number", WHO),
+                optional_ident(data, "id", WHO),
+            )
+            name = next((n for n in names if n), "?")
             return Interpretation(Outcome.OK, f"Credentials valid; sender {name}", data=data)
-        messages = data.get("messages")
-        wamid = (
-            messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None
-        )
-        if not isinstance(wamid, str):
-            return self._error({"message": 'No "messages": [{"id": …}] in the answer.'}, status)
+        messages = objects(data, "messages", WHO)
+        if not messages:
+            raise ContractError(f'HTTP {status}: no "messages": [{{"id": …}}] in Meta\'s answer.', field="messages")
+        wamid = ident(messages[0], "id", WHO, "messages.0")
         return Interpretation(
             Outcome.OK,
             f"Accepted: {wamid}; delivery arrives by webhook",
@@ -186,14 +193,17 @@ class MetaProvider(Provider):
         )
 
     def _error(self, error: Mapping[str, Any], status: int) -> Interpretation:
-        code = error.get("code")
-        result = self.error_interpretation(
-            str(code) if code is not None else None, str(error.get("message", "")), status
-        )
-        details = error.get("error_data", {}).get("details") if isinstance(error.get("error_data"), dict) else None
-        for name, value in (("type", error.get("type")), ("details", details), ("fbtrace_id", error.get("fbtrace_id"))):
+        code = optional_ident(error, "code", WHO, "error")
+        result = self.error_interpretation(code, optional_text(error, "message", WHO, "error") or "", status)
+        error_data = optional_obj(error, "error_data", WHO, "error")
+        details = optional_text(error_data, "details", WHO, "error.error_data") if error_data is not None else None
+        for name, value in (
+            ("type", optional_text(error, "type", WHO, "error")),
+            ("details", details),
+            ("fbtrace_id", optional_text(error, "fbtrace_id", WHO, "error")),
+        ):
             if value:
-                result.notes[name] = str(value)
+                result.notes[name] = value
         return result
 
 

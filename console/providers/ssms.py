@@ -18,7 +18,14 @@ import httpx
 from console.core.errors import ContractError, CredentialsError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle
-from console.providers._answers import json_object
+from console.providers._answers import (
+    json_object,
+    obj,
+    optional_amount,
+    optional_ident,
+    optional_obj,
+    optional_text,
+)
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
     Channel,
@@ -186,13 +193,20 @@ SPEC = ProviderSpec(
 
 
 # ----------------------------------------------------------------------------------------------- behaviour
+WHO = "ssms.su"
+MSG, DATA = "response.msg", "response.data"
+
+
 def envelope(status: int, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(msg, data) of ``{"response": {"msg": {...}, "data": {...}}}``; ContractError for anything else."""
-    response = json_object(status, body, "ssms.su").get("response")
-    if not isinstance(response, dict) or not isinstance(response.get("msg"), dict):
-        raise ContractError(f'HTTP {status}: no {{"response": {{"msg": …}}}} envelope in the answer.')
-    data = response.get("data")
-    return response["msg"], data if isinstance(data, dict) else {}
+    """(msg, data) of ``{"response": {"msg": {...}, "data": {...}}}``; ContractError for anything else.
+
+    ``data`` may be absent, null or ``[]`` (PHP's empty array) when there is nothing in it.
+    """
+    response = obj(json_object(status, body, WHO), "response", WHO)
+    msg = obj(response, "msg", WHO, "response")
+    if response.get("data") == []:
+        return msg, {}
+    return msg, optional_obj(response, "data", WHO, "response") or {}
 
 
 class SsmsProvider(Provider):
@@ -228,8 +242,8 @@ class SsmsProvider(Provider):
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
         msg, data = envelope(status, body)
-        err = str(msg.get("err_code", "")).strip()
-        text = str(msg.get("text", ""))
+        err = (optional_ident(msg, "err_code", WHO, MSG) or "").strip()  # a string or a number, both documented
+        text = optional_text(msg, "text", WHO, MSG) or ""
         if err not in ("0", "") or status >= 400:
             result = self.error_interpretation(err or str(status), text, status)
             if self.spec.lookup_error(err) is None:
@@ -237,43 +251,49 @@ class SsmsProvider(Provider):
             return result
         kind = self.spec.operation(call.operation).kind
         if kind is OperationKind.BALANCE:
-            credits, currency = data.get("credits", "?"), data.get("currency", "")
+            credits = optional_amount(data, "credits", WHO, DATA) or "?"
+            currency = optional_text(data, "currency", WHO, DATA) or ""
             return Interpretation(Outcome.OK, f"Credentials valid; balance {credits} {currency}".strip(), data=data)
         if kind is OperationKind.LOOKUP:
-            state = str(data.get("state", ""))
-            words = data.get("state_text") or REPORT_STATES.get(state, f"state {state}")
-            return Interpretation(Outcome.OK, f"Message {data.get('id', '?')}: {words}", data=data)
+            state = optional_ident(data, "state", WHO, DATA) or ""
+            words = optional_text(data, "state_text", WHO, DATA) or REPORT_STATES.get(state, f"state {state}")
+            return Interpretation(
+                Outcome.OK, f"Message {optional_ident(data, 'id', WHO, DATA) or '?'}: {words}", data=data
+            )
         return self._sent(call, data, text)
 
     def _sent(self, call: Call, data: dict[str, Any], text: str) -> Interpretation:
         phone = call.values.get("to", "")
         window = call.values.get("call_protection")
-        keys = {"waiting_call_from": str(data.get("waiting_call_from") or phone)}
-        if data.get("call_to_number"):
-            keys["call_to_number"] = str(data["call_to_number"])
+        keys = {"waiting_call_from": optional_text(data, "waiting_call_from", WHO, DATA) or phone}
+        number = optional_text(data, "call_to_number", WHO, DATA)
+        if number:
+            keys["call_to_number"] = number
         out = {k: v for k, v in data.items() if isinstance(v, (str, int, float))}
         if call.channel == "wait_call":
-            number = keys.get("call_to_number")
-            if not number or not data.get("id_call"):
+            id_call = optional_ident(data, "id_call", WHO, DATA)
+            if not number or not id_call:
                 raise ContractError("wait_call answered without call_to_number or id_call.")
-            keys["id_call"] = str(data["id_call"])
+            keys["id_call"] = id_call
             seconds = int(window or DEFAULT_WINDOW_S)
             prompt = f"Call +{number} from +{phone} within {seconds} s"
             return Interpretation(
                 Outcome.OK,
                 prompt,
-                request_id=keys["id_call"],
+                request_id=id_call,
                 state=VerificationState.PENDING,
                 data={**out, "prompt": prompt},
                 keys=keys,
                 expires_in_s=float(seconds),
             )
-        sms_id = str(data.get("id", ""))
-        message = f"SMS sent: id {sms_id}, {data.get('n_raw_sms', '?')} part(s), cost {data.get('credits', '?')}"
+        sms_id = optional_ident(data, "id", WHO, DATA) or ""
+        parts = optional_amount(data, "n_raw_sms", WHO, DATA) or "?"
+        cost = optional_amount(data, "credits", WHO, DATA) or "?"
+        message = f"SMS sent: id {sms_id}, {parts} part(s), cost {cost}"
         extra: dict[str, Any] = {}
-        if keys.get("call_to_number") and window:
-            extra["prompt"] = f"Type the code, or call +{keys['call_to_number']} from +{phone} within {window} s"
-            message += f"; or call +{keys['call_to_number']} within {window} s"
+        if number and window:
+            extra["prompt"] = f"Type the code, or call +{number} from +{phone} within {window} s"
+            message += f"; or call +{number} within {window} s"
         return Interpretation(
             Outcome.OK,
             message,

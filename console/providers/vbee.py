@@ -18,9 +18,17 @@ import httpx
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
 
+from console.core.errors import ContractError
 from console.core.models import Outcome, Verification, VerificationState
 from console.core.phones import PhoneStyle, normalize_phone
-from console.providers._answers import json_object
+from console.providers._answers import (
+    describe,
+    json_object,
+    optional_ident,
+    optional_items,
+    optional_obj,
+    optional_text,
+)
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
     Channel,
@@ -182,6 +190,21 @@ def mint(api_key: str, api_secret: str, code: str, now: float | None = None) -> 
         return jwt.encode(claims, api_secret, algorithm="HS256")
 
 
+WHO = "Vbee"
+
+
+def _flag(data: dict[str, Any], key: str) -> str | None:
+    """A success flag (``1``/``0``, as a number or a string), or None when absent.
+
+    Raises:
+        ContractError: anything but digits.
+    """
+    value = optional_ident(data, key, WHO)
+    if value is not None and not value.isdigit():
+        raise ContractError(f'{WHO}\'s "{key}" is {describe(value)}, not a flag (1 or 0).', field=key)
+    return value
+
+
 class VbeeProvider(Provider):
     """Mints the JWT, builds the JSON body, reads ``{"status": 1|0, …}`` (or ``result``) answers."""
 
@@ -201,22 +224,25 @@ class VbeeProvider(Provider):
         return httpx.Request("POST", call.base_url.rstrip("/") + PATH, headers=headers, json=body)
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
-        data = json_object(status, body, "Vbee")
-        raw_result = data.get("result")
-        result: dict[str, Any] = raw_result if isinstance(raw_result, dict) else {}
-        flag = data.get("status", None if isinstance(raw_result, dict) else raw_result)  # some endpoints: result=1
-        if status >= 400 or flag in (0, "0") or (flag is None and not result and raw_result is None):
-            code = data.get("code", status)
-            return self.error_interpretation(str(code), str(data.get("message", "")), status)
+        data = json_object(status, body, WHO)
+        nested = isinstance(data.get("result"), (dict, list))  # voice-otp: an object; scenarios: a list
+        flag = _flag(data, "status")
+        result_flag = None if nested else _flag(data, "result")  # some endpoints answer {"result": 1}
+        flag = result_flag if flag is None else flag
+        if status >= 400 or flag == "0" or (flag is None and not nested):
+            code = optional_ident(data, "code", WHO) or str(status)
+            return self.error_interpretation(code, optional_text(data, "message", WHO) or "", status)
         if call.operation == "balance":
-            count = len(raw_result) if isinstance(raw_result, list) else None
+            scenarios = optional_items(data, "result", WHO) if nested else None
+            count = len(scenarios) if scenarios is not None else None
             text = f"Credentials accepted; {count} scenarios" if count is not None else "Credentials accepted"
             return Interpretation(Outcome.OK, text, data={"scenarios": count} if count is not None else {})
-        contact = str(result.get("contact_id", "")) or None
+        result = optional_obj(data, "result", WHO) if nested else None
+        contact = optional_ident(result, "contact_id", WHO, "result") if result is not None else None
         return Interpretation(
             Outcome.OK,
             f"Calling; contact_id {contact}" if contact else "Calling (no contact_id in the answer)",
-            request_id=contact,
+            request_id=contact or None,
             state=VerificationState.PENDING,
             data={"contact_id": contact} if contact else {},
             keys={"contact_id": contact} if contact else {},

@@ -12,7 +12,20 @@ from urllib.parse import parse_qsl
 
 
 def parse_body(content_type: str, raw_type: str, body: bytes) -> tuple[dict[str, str] | None, object, str]:
-    """(form, json, error) for a body: url-encoded and multipart forms, JSON; other types are left raw."""
+    """(form, json, error) for a body: url-encoded and multipart forms, JSON; other types are left raw.
+
+    Never raises: whatever the body, a parser's failure (JSON nested deeper than the parser goes included)
+    becomes the error text and the body stays raw.
+    """
+    try:
+        return _parse(content_type, raw_type, body)
+    except RecursionError:
+        return None, None, "Malformed body: nested deeper than the parser can follow (RecursionError); stored raw."
+    except Exception as exc:  # a parser's own failure on hostile input is a malformed body, not a crash
+        return None, None, f"Malformed body: the parser failed ({type(exc).__name__}: {exc}); stored raw."
+
+
+def _parse(content_type: str, raw_type: str, body: bytes) -> tuple[dict[str, str] | None, object, str]:
     if not body:
         return None, None, ""
     try:
@@ -31,6 +44,8 @@ def parse_body(content_type: str, raw_type: str, body: bytes) -> tuple[dict[str,
             return None, json.loads(text), ""
         except ValueError as exc:
             return None, None, f"Malformed JSON: {exc}"
+        except RecursionError:
+            return None, None, "Malformed JSON: nested deeper than the parser can follow (RecursionError); stored raw."
     return None, None, ""
 
 

@@ -20,7 +20,14 @@ import httpx
 
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
-from console.providers._answers import json_object
+from console.providers._answers import (
+    json_object,
+    objects,
+    optional_amount,
+    optional_ident,
+    optional_obj,
+    optional_text,
+)
 from console.providers._whatsapp import CODE, LANGUAGE, META_ERRORS, TEMPLATE, StatusRule, template
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
@@ -171,6 +178,9 @@ SPEC = ProviderSpec(
 )
 
 
+WHO = "YCloud"
+
+
 class YCloudProvider(Provider):
     """Builds YCloud's JSON calls and reads its message objects and ``{"error": …}`` answers."""
 
@@ -198,54 +208,72 @@ class YCloudProvider(Provider):
         return httpx.Request("POST", url, headers=headers, json=body)
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
-        data = json_object(status, body, "YCloud")
-        error = data.get("error")
-        if status >= 400 or isinstance(error, dict):
-            return self._error(error if isinstance(error, dict) else {}, status)
+        data = json_object(status, body, WHO)
+        error = optional_obj(data, "error", WHO)
+        if status >= 400 or error is not None:
+            return self._error(error or {}, status)
         if call.operation == "templates":
-            items = [t for t in data.get("items", []) if isinstance(t, dict)]
-            choices = [(str(t.get("name")), f"{t.get('name')} ({t.get('language')}, {t.get('status')})") for t in items]
-            return Interpretation(Outcome.OK, f"{len(items)} templates", data={"choices": choices})
+            choices = []
+            for index, found in enumerate(objects(data, "items", WHO)):
+                where = f"items.{index}"
+                name = optional_text(found, "name", WHO, where)
+                language = optional_text(found, "language", WHO, where)
+                state = optional_text(found, "status", WHO, where)
+                choices.append((str(name), f"{name} ({language}, {state})"))
+            return Interpretation(Outcome.OK, f"{len(choices)} templates", data={"choices": choices})
         if call.operation == "webhook_endpoint":
-            secret = str(data.get("secret", ""))
+            secret = optional_text(data, "secret", WHO) or ""
+            endpoint = optional_ident(data, "id", WHO)
             shown = f"; secret {secret[:6]}…{secret[-2:]} (full value in this result only)" if secret else ""
             return Interpretation(
                 Outcome.OK,
-                f"Registered endpoint {data.get('id', '?')} for {data.get('url', '?')}{shown}",
-                data={"endpoint": data.get("id"), "secret": secret} if secret else {"endpoint": data.get("id")},
+                f"Registered endpoint {endpoint or '?'} for {optional_text(data, 'url', WHO) or '?'}{shown}",
+                data={"endpoint": endpoint, "secret": secret} if secret else {"endpoint": endpoint},
                 secrets=[secret] if secret else [],
             )
         if call.operation == "balance":
-            amount = f"; balance {data['amount']} {data.get('currency', '')}".rstrip() if "amount" in data else ""
-            return Interpretation(Outcome.OK, f"Credentials valid{amount}", data=data)
-        if data.get("status") in ("failed", "deleted") or not isinstance(data.get("id"), str):
-            failed = self._error({"code": data.get("errorCode"), "message": data.get("errorMessage", "")}, status)
-            failed.message = failed.message or f"YCloud answered status {data.get('status')!r}"
+            amount = optional_amount(data, "amount", WHO)
+            currency = optional_text(data, "currency", WHO) or ""
+            shown = f"; balance {amount} {currency}".rstrip() if amount is not None else ""
+            return Interpretation(Outcome.OK, f"Credentials valid{shown}", data=data)
+        first = optional_text(data, "status", WHO) or ""
+        message_id = optional_ident(data, "id", WHO)
+        if first in ("failed", "deleted") or message_id is None:
+            failed = self._error(
+                {"code": optional_ident(data, "errorCode", WHO), "message": optional_text(data, "errorMessage", WHO)},
+                status,
+            )
+            failed.message = failed.message or f"YCloud answered status {first or None!r}"
             return failed
-        first = str(data.get("status", ""))
-        keys = {"message_id": data["id"], "status": first, "statuses": first}
-        if data.get("externalId"):
-            keys["external_id"] = str(data["externalId"])
-        if data.get("wamid"):
-            keys["wamid"] = str(data["wamid"])
+        keys = {"message_id": message_id, "status": first, "statuses": first}
+        external_id = optional_text(data, "externalId", WHO)
+        wamid = optional_text(data, "wamid", WHO)
+        if external_id:
+            keys["external_id"] = external_id
+        if wamid:
+            keys["wamid"] = wamid
         return Interpretation(
             Outcome.OK,
-            f"Accepted: message {data['id']} ({data.get('status', '?')}); delivery arrives by webhook",
-            request_id=data["id"],
+            f"Accepted: message {message_id} ({first or '?'}); delivery arrives by webhook",
+            request_id=message_id,
             state=VerificationState.PENDING,
             data={k: v for k, v in data.items() if isinstance(v, (str, int, float))},
             keys=keys,
         )
 
     def _error(self, error: Mapping[str, Any], status: int) -> Interpretation:
-        wa = error.get("whatsappApiError")
-        code = str(wa.get("code")) if isinstance(wa, dict) and wa.get("code") else error.get("code")
-        result = self.error_interpretation(str(code) if code else None, str(error.get("message", "")), status)
-        if isinstance(wa, dict):
+        wa = optional_obj(error, "whatsappApiError", WHO, "error")
+        wa_code = optional_ident(wa, "code", WHO, "error.whatsappApiError") if wa is not None else None
+        own_code = optional_ident(error, "code", WHO, "error")
+        code = wa_code or own_code
+        message = optional_text(error, "message", WHO, "error") or ""
+        result = self.error_interpretation(code or None, message, status)
+        if wa is not None:
             result.notes["whatsappApiError"] = json.dumps(wa, ensure_ascii=False)
-            result.message = f"{error.get('code', '')}: {result.message}".strip(": ")
-        if error.get("target"):
-            result.notes["target"] = str(error["target"])
+            result.message = f"{own_code or ''}: {result.message}".strip(": ")
+        target = optional_text(error, "target", WHO, "error")
+        if target:
+            result.notes["target"] = target
         return result
 
 

@@ -20,6 +20,7 @@ from console.core.history import History
 from console.core.local_verifier import DEFAULT_MAX_ATTEMPTS, checks_locally, generate_code, remember_code
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
+from console.core.redact import without_code
 from console.core.verifications import VerificationBook
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import LOCAL, FieldRole, Operation, OperationKind, ProviderSpec
@@ -42,6 +43,7 @@ class ConsoleService:
         providers: the providers it can call, by id (given by whoever builds it: the registry's, or a test's).
         simulator_url: the running simulator's base URL for a provider id (None: no simulator running).
         today: the date API version warnings count from (tests give a fixed one).
+        mask_codes_in_history: history gets a send's code masked in its bodies (the log keeps it as sent).
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class ConsoleService:
         guard: SpendGuard | None = None,
         profiles: ProfileBook | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        mask_codes_in_history: bool = False,
     ) -> None:
         self.client = client
         self.store = store
@@ -72,6 +75,7 @@ class ConsoleService:
         self.guard = guard or SpendGuard()
         self.profiles = profiles
         self.today = today
+        self.mask_codes_in_history = mask_codes_in_history
 
     def provider(self, provider_id: str) -> Provider:
         """One of this service's providers.
@@ -177,7 +181,7 @@ class ConsoleService:
         )
         if op.kind is OperationKind.CHECK:
             exchange = in_common_words(exchange, spec, found)
-        exchange = self._record(exchange)
+        exchange = self._record(exchange, call.values.get(spec.code_field or "", ""))
         if verification is not None:
             verification = self._advance(verification, exchange, interp)
         return OperationResult(exchange, verification, interp.data)
@@ -230,6 +234,8 @@ class ConsoleService:
         )
         if spec.console_code and created.code:
             remember_code(created, created.code, request.max_attempts or DEFAULT_MAX_ATTEMPTS)
+        if self.mask_codes_in_history:
+            created.code = None
         return created
 
     async def _verification_to_check(
@@ -306,10 +312,11 @@ class ConsoleService:
             verification.updated_at = time.time()
             return copy.deepcopy(verification)
 
-    def _record(self, exchange: Exchange) -> Exchange:
+    def _record(self, exchange: Exchange, code: str = "") -> Exchange:
+        """Number the exchange in the log and queue it for history (its ``code`` masked there, when set to)."""
         stored = self.store.append(exchange)
         if self.history:
-            self.history.save_exchange(stored)
+            self.history.save_exchange(without_code(stored, code) if self.mask_codes_in_history else stored)
         return stored
 
 

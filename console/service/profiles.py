@@ -92,18 +92,29 @@ class ProfileBook:
         self.path = path or profiles_path()
         self._lock = threading.Lock()
 
-    def _read(self) -> dict[str, Profile]:
+    def _read(self, problems: builtins.list[str] | None = None) -> dict[str, Profile]:
+        """The profiles in the file; a damaged file or an entry that cannot be read is said in ``problems``."""
         found: dict[str, Profile] = {}
         names = {f.name for f in dataclasses.fields(Profile)}
-        items = read_json(self.path).get("profiles", [])
-        for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
-                continue
-            try:
-                profile = Profile(**{k: v for k, v in item.items() if k in names})
-            except TypeError:
+        items = read_json(self.path, problems).get("profiles", [])
+        if not isinstance(items, builtins.list):
+            items = []
+            if problems is not None:
+                problems.append(f'{self.path}: "profiles" is not a list; no profile could be read.')
+        for index, item in enumerate(items):
+            profile = _profile_from(item, names)
+            if profile is None:
+                if problems is not None:
+                    problems.append(f"{self.path}: entry {index + 1} is not a profile ({_short(item)}); it is skipped.")
                 continue
             found[profile.name] = profile
+        return found
+
+    def problems(self) -> builtins.list[str]:
+        """What is wrong with the profile file now (a damaged file kept aside, entries skipped), for a warning."""
+        found: builtins.list[str] = []
+        with self._lock:
+            self._read(found)
         return found
 
     def _write(self, profiles: Mapping[str, Profile]) -> None:
@@ -209,6 +220,26 @@ class ProfileBook:
     def _values(self, profile: Profile) -> dict[str, str]:
         found = {cred: self.store.get(_secret_name(profile.name, cred)) for cred in profile.credentials}
         return {cred: value for cred, value in found.items() if value}
+
+
+def _profile_from(item: object, names: set[str]) -> Profile | None:
+    """A profile from one entry of the file, or None when the entry is not one (wrong types, missing keys)."""
+    if not isinstance(item, dict):
+        return None
+    values = {k: v for k, v in item.items() if k in names}
+    if any(not isinstance(values.get(k, ""), str) for k in ("name", "provider", "env", "base_url")):
+        return None
+    if not values.get("name") or not values.get("provider"):
+        return None
+    credentials = values.get("credentials", [])
+    if not isinstance(credentials, builtins.list) or not all(isinstance(c, str) for c in credentials):
+        return None
+    return Profile(**values)
+
+
+def _short(item: object) -> str:
+    text = repr(item)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def choose_target(profile: Profile | None, env_flag: str | None, base_url_flag: str | None) -> tuple[str, str | None]:

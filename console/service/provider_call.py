@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,30 @@ class Origin:
 
     profile: str = ""
     credential_sources: Mapping[str, str] | None = None
+
+
+PARSING_ERRORS = (RecursionError, json.JSONDecodeError, UnicodeDecodeError)  # reading a hostile body, not a bug
+
+
+def _interpret(provider: Provider, call: Call, raw: http.RawResponse) -> Interpretation:
+    """What the answer means; an answer outside any contract (a redirect, an undecodable body) never reaches it.
+
+    Raises:
+        ContractError: a 3xx (the client follows no redirect), a body that does not decode, or a body the
+            provider module's reading gave up on, parsing errors included (deep nesting, bad JSON).
+    """
+    if 300 <= raw.status < 400:
+        target = raw.headers.get("location")
+        said = f"a redirect to {target}" if target else "a redirect without a Location"
+        raise ContractError(
+            f"HTTP {raw.status}: {said}; the console does not follow redirects (is the base URL right?)."
+        )
+    if raw.undecodable:
+        raise ContractError(f"HTTP {raw.status}: {raw.undecodable}.")
+    try:
+        return provider.interpret(call, raw.status, raw.headers, raw.body)
+    except PARSING_ERRORS as exc:
+        raise ContractError(f"HTTP {raw.status}: the answer could not be read ({type(exc).__name__}).") from exc
 
 
 async def call_provider(
@@ -55,14 +80,19 @@ async def call_provider(
         method, url = request.method, str(request.url)
         req_headers = tuple(request.headers.multi_items())
         req_body = content.decode("utf-8", errors="replace")
-        raw = await http.send(client, request, settings.max_body_bytes)
+        raw = await http.send(client, request, settings.max_body_bytes, settings.timeout_s)
         status, latency = raw.status, raw.latency_ms
         resp_headers = tuple(raw.headers.multi_items())
         resp_body = raw.body.decode("utf-8", errors="replace")
         if raw.truncated:
             notes["body"] = f"truncated at {len(raw.body):,} bytes"
-        interp = provider.interpret(call, raw.status, raw.headers, raw.body)
+        interp = _interpret(provider, call, raw)
     except TransportError as exc:
+        got = exc.received
+        status, latency = got.status, got.latency_ms
+        resp_headers, resp_body = got.headers, got.body.decode("utf-8", errors="replace")
+        if got.body:
+            notes["body"] = f"{len(got.body):,} bytes received before the failure"
         interp = Interpretation(
             Outcome.TRANSPORT_ERROR,
             message=str(exc),
@@ -71,6 +101,8 @@ async def call_provider(
             hint=provider.spec.transport_hints.get(exc.kind, ""),
         )
     except ContractError as exc:
+        if exc.field:
+            notes["field"] = exc.field
         interp = Interpretation(
             Outcome.CONTRACT_ERROR,
             message=str(exc),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -28,12 +29,15 @@ else:
     @contextlib.contextmanager
     def file_lock(path: Path) -> Iterator[None]:
         """Hold an exclusive ``flock`` on ``path`` (released when the block ends)."""
-        with path.open("a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # owner-only, as everything the console writes
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
 
 def dump(data: dict[str, Any]) -> str:

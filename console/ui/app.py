@@ -6,13 +6,14 @@ import asyncio
 import dataclasses
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.core.logstore import LogStore
 from console.ui import excepthook
 from console.ui.bridge import CoreBridge
+from console.ui.callback_actions import CallbackActions
 from console.ui.excepthook import spawn
 from console.ui.main_window import MainWindow
 from console.ui.startup import make_qapp
@@ -23,13 +24,11 @@ if TYPE_CHECKING:
 
     from console.core.history import History
     from console.core.http import HttpSettings
-    from console.core.models import Exchange
     from console.core.settings import Settings
     from console.core.verifications import VerificationBook
     from console.listener.server import WebhookListener
     from console.providers.provider import Provider
     from console.service.console_service import ConsoleService
-    from console.simulators._records import Delivery
     from console.simulators.host import SimulatorHost
     from console.ui.profiles_ui import ProfileController
 
@@ -79,7 +78,7 @@ class ConsoleApp:
         self.client: httpx.AsyncClient | None = None
         self.service: ConsoleService | None = None
         self.listener: WebhookListener | None = None
-        self.replay_dialog: QDialog | None = None
+        self.callbacks: CallbackActions | None = None
         self.settings: Settings | None = None
         self.profiles: ProfileController | None = None
         self.providers: dict[str, Provider] = {}
@@ -107,9 +106,10 @@ class ConsoleApp:
         self.providers = await asyncio.to_thread(all_providers)  # imports every provider module: off-thread
         hints = await asyncio.to_thread(_credential_hints, self.providers)
 
-        self.history = await asyncio.to_thread(open_history, paths.history_path(), self.providers)
+        self.history = await self._open_history(open_history, paths.history_path())
         book = VerificationBook(self.history)
-        self.store.extend(await asyncio.to_thread(self.history.recent_exchanges, HISTORY_ROWS_AT_START))
+        if self.history is not None:
+            self.store.extend(await asyncio.to_thread(self.history.recent_exchanges, HISTORY_ROWS_AT_START))
         host = SimulatorHost()
         host.on_phone_message(self.bridge.publish_phone)
         try:
@@ -130,6 +130,7 @@ class ConsoleApp:
             dotenv_path=Path.cwd() / ".env",
             settings=self.http_settings,
             book=book,
+            mask_codes_in_history=settings.history_masks_codes,
         )
         self.service.on_verification(self.bridge.publish_verification)
         self.settings = settings
@@ -154,8 +155,11 @@ class ConsoleApp:
                     form.scenario_chosen.connect(
                         lambda case, p=pid: host.set_scenario(p, None if case == "none" else case, count=1)
                     )
-        size = await asyncio.to_thread(self.history.size_bytes)
-        where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
+        if self.history is not None:
+            size = await asyncio.to_thread(self.history.size_bytes)
+            where = f"history {paths.history_path()} ({size / 1_048_576:.1f} MB)"
+        else:
+            where = "history is not being written"
         self.window.attach(self.service, forms, f"{sim_text} · {where}")
         self._offer_urls()
         from console.service.spend_guard import SpendGuard
@@ -173,6 +177,8 @@ class ConsoleApp:
                 spend_refuse=refuse,
             )
         )
+        self.window.history_masking_action.setChecked(settings.history_masks_codes)
+        self.window.history_masking_changed.connect(lambda on: self._remember(history_masks_codes=on))
         self.profiles = ProfileController(self.window, self.providers)
         self.profiles.message.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
         self.profiles.values_changed.connect(lambda values: spawn(self._use_profile_secrets(values)))
@@ -184,6 +190,26 @@ class ConsoleApp:
                 self.window.phone.add_message(message)
         if ui_state.get("provider") in forms:
             self.window.select_provider(ui_state["provider"])
+
+    async def _open_history(
+        self, opener: Callable[[Path, Mapping[str, Provider]], History], path: Path
+    ) -> History | None:
+        """History, or None when it cannot be opened: the app runs on, saying history is not being written.
+
+        A damaged file set aside is said once in the banner; a write that fails later keeps the banner up until
+        history works again.
+        """
+        from console.core.history_file import HistoryError
+
+        try:
+            history = await asyncio.to_thread(opener, path, self.providers)
+        except HistoryError as exc:
+            self.bridge.publish_history_problem(f"History is not being written: {exc}")
+            return None
+        history.on_problem(self.bridge.publish_history_problem)
+        for notice in history.notices:
+            self.window.show_banner(notice, in_log=False)
+        return history
 
     # ------------------------------------------------------------------------------------------ listener
     def _make_listener(self, book: VerificationBook, port: int) -> WebhookListener:
@@ -224,8 +250,7 @@ class ConsoleApp:
         for pid, rule in listener.handler.rules.items():
             if not rule.documented:
                 panel.add_match_setting(pid, rule.match_params)
-        self.window.phone.action_requested.connect(lambda p, m, a: spawn(self.phone_action(p, m, a)))
-        self.window.detail.replay_requested.connect(self._ask_replay)
+        self.callbacks = CallbackActions(self.window, lambda: self.host, lambda: self.listener)
 
     async def start_listener(self, host: str, port: int) -> None:
         """Start (or restart on another address) the listener and point the simulators' callbacks at it."""
@@ -265,46 +290,10 @@ class ConsoleApp:
         if self.host is not None:
             self.host.set_callback_url(None)
 
-    async def phone_action(self, provider: str, message_id: str, action: str) -> list[Delivery]:
-        """The simulated user acts on a message; the simulator sends the provider's callbacks to the listener."""
-        from console.simulators._records import SimulatorError
-
-        phone = self.window.phone
-        if self.host is None:
-            phone.show_delivery("The simulators are not running.", ok=False)
-            return []
-        try:
-            deliveries = await asyncio.wrap_future(self.host.phone_action(provider, message_id, action))
-        except SimulatorError as exc:
-            phone.show_delivery(str(exc), ok=False)
-            return []
-        ok = all(d.status is not None and d.status < 300 for d in deliveries)
-        text = "; ".join(f"{d.label} → {d.status or d.error}" for d in deliveries) or "No callback for this action."
-        phone.show_delivery(text, ok)
-        return deliveries
-
-    def _ask_replay(self, exchange: Exchange) -> None:
-        from console.ui.replay_dialog import ReplayDialog
-
-        rule = self.listener.handler.rules.get(exchange.provider) if self.listener else None
-        dialog = ReplayDialog(exchange, bool(rule and rule.secrets), self.window)
-        dialog.finished.connect(
-            lambda code: spawn(self.replay(exchange, *dialog.choice())) if code == dialog.DialogCode.Accepted else None
-        )
-        dialog.open()
-        self.replay_dialog = dialog  # tests drive it
-
-    async def replay(
-        self, exchange: Exchange, target: str | None = None, body: bytes | None = None, resign: bool = False
-    ) -> Exchange | None:
-        """Send a captured callback again (off the GUI thread) and select the replay's row."""
-        if self.listener is None or not self.listener.running:
-            self.window.statusBar().showMessage("Start the listener to replay callbacks.", 10000)
-            return None
-        result = await asyncio.wrap_future(self.listener.replay(exchange, target, body, resign))
-        self.window.statusBar().showMessage(f"Replay of {exchange.id}: {result.summary}", 15000)
-        self.window.log.select_exchange(result.id)
-        return result
+    @property
+    def replay_dialog(self) -> QDialog | None:
+        """The last replay question asked (tests drive it)."""
+        return self.callbacks.replay_dialog if self.callbacks is not None else None
 
     def _set_forward(self, url: str) -> None:
         if self.listener is not None:

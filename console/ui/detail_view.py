@@ -157,12 +157,15 @@ class DetailView(QWidget):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
+        from console.core.jsonfile import write_text_atomically
+        from console.core.paths import PRIVATE_FILE
+
         ex = self.exchange
         if ex is None:
             return None
         text = f"{ex.method} {ex.url}\n\n{ex.request_body}\n\n--- response ---\n\n{ex.response_body}"
         path = Path(tempfile.gettempdir()) / f"otp-console-{ex.id}.txt"
-        await asyncio.to_thread(path.write_text, text, "utf-8")
+        await asyncio.to_thread(write_text_atomically, path, text, PRIVATE_FILE)  # owner-only, like history
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
 

@@ -58,6 +58,8 @@ class Exporter:
 
         from console import __version__
         from console.core.export import evidence, to_har, to_jsonl
+        from console.core.jsonfile import write_text_atomically
+        from console.core.paths import PRIVATE_FILE
 
         rows = self.store.snapshot()
         shown = self.verification()
@@ -67,5 +69,5 @@ class Exporter:
             text = await asyncio.to_thread(to_jsonl, rows)
         else:
             text = json.dumps(await asyncio.to_thread(to_har, rows, __version__), indent=2)
-        await asyncio.to_thread(Path(path).write_text, text, "utf-8")
+        await asyncio.to_thread(write_text_atomically, Path(path), text, PRIVATE_FILE)
         self.show_message(f"Exported {len(text.encode()):,} bytes to {path}", 10000)

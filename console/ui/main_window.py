@@ -56,11 +56,13 @@ class MainWindow(QMainWindow):
         closing(): the user closed the window; the app then shuts the core down.
         result_shown(object): an OperationResult was shown in its form (tests and the self-test wait on it).
         spend_changed(object, bool): the user changed the spend guard (rules, refuse) in its dialog.
+        history_masking_changed(bool): the user turned "keep codes out of history" on or off.
     """
 
     closing = Signal()
     result_shown = Signal(object)
     spend_changed = Signal(object, bool)
+    history_masking_changed = Signal(bool)
 
     def __init__(self, store: LogStore, bridge: CoreBridge, *, panes_now: bool = True) -> None:
         """Build the window; with ``panes_now=False`` the log and detail panes wait for :meth:`build_panes`."""
@@ -117,11 +119,18 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(theme.BANNER_STYLE)
         self.statusBar().addWidget(self.sim_status)
         self.statusBar().addWidget(self.banner, 1)
+        self.history_banner = QLabel()  # stays while history is not being written
+        self.history_banner.setObjectName("history_banner")
+        self.history_banner.setStyleSheet(theme.BANNER_STYLE)
+        self.history_banner.setWordWrap(True)
+        self.history_banner.hide()
+        self.statusBar().addPermanentWidget(self.history_banner, 2)
 
         self.provider_list.currentRowChanged.connect(self._on_provider_changed)
         self.phone.code_chosen.connect(self._on_code_chosen)
         bridge.phone_received.connect(self.phone.add_message)
         bridge.internal_error.connect(self.show_banner)
+        bridge.history_problem.connect(self.show_history_problem)
         bridge.verification_changed.connect(self._on_verification_changed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._send_current)
@@ -162,7 +171,7 @@ class MainWindow(QMainWindow):
         self.detail.debug_requested.connect(self.debug_exchange)
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
-        self.mask_action = build_menus(self.menuBar(), self, self.exporter.ask)
+        self.mask_action, self.history_masking_action = build_menus(self.menuBar(), self, self.exporter.ask)
         self._panes_built = True
 
     @property
@@ -225,6 +234,12 @@ class MainWindow(QMainWindow):
         """A row from history: selected in the log when it is there, else shown in the detail pane."""
         if not self.log.select_exchange(exchange.id):
             self.lower_tabs.show_exchange(exchange)
+
+    def set_history_masking(self, on: bool) -> None:
+        """History keeps each send's code masked (the app applies it to the service and saves the setting)."""
+        if self.service is not None:
+            self.service.mask_codes_in_history = on
+        self.history_masking_changed.emit(on)
 
     def set_privacy(self, on: bool) -> None:
         """Screen-sharing mode: phone numbers and codes masked in the log, detail, phone and timeline."""
@@ -298,8 +313,15 @@ class MainWindow(QMainWindow):
         if form is not None:
             form.send()
 
-    def show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text} (details in the log)")
+    def show_history_problem(self, problem: object) -> None:
+        """Say, until it works again, that history is not being written (``problem``: why; None: it is again)."""
+        self.history_banner.setVisible(bool(problem))
+        self.history_banner.setText(f"⚠ {problem}" if problem else "")
+        self.history_banner.setToolTip(str(problem or ""))
+
+    def show_banner(self, text: str, in_log: bool = True) -> None:
+        """A warning in the status bar (``in_log``: its details are in a log row)."""
+        self.banner.setText(f"⚠ {text}" + (" (details in the log)" if in_log else ""))
 
     def _on_code_chosen(self, provider: str, code: str) -> None:
         form = self.forms.get(provider)

@@ -18,16 +18,25 @@ class MenuTarget(Protocol):
 
     def set_privacy(self, on: bool) -> None: ...
 
+    def set_history_masking(self, on: bool) -> None: ...
+
     def open_debugger(self) -> None: ...
 
     def open_spend_guard(self) -> None: ...
 
 
-def build_menus(bar: QMenuBar, target: MenuTarget, export: Callable[[str], None]) -> QAction:
-    """Fill ``bar``; ``export`` is called with "har", "jsonl" or "evidence". Returns the checkable mask action."""
+def build_menus(bar: QMenuBar, target: MenuTarget, export: Callable[[str], None]) -> tuple[QAction, QAction]:
+    """Fill ``bar``; ``export`` is called with "har", "jsonl" or "evidence".
+
+    Returns the checkable actions: the screen-sharing mask, and "keep codes out of history".
+    """
     menu = bar.addMenu("&File")
     history = menu.addAction("Search history…", target.open_history)
     history.setShortcut(QKeySequence("Ctrl+H"))
+    codes = menu.addAction("Keep codes out of history")
+    codes.setCheckable(True)
+    codes.setToolTip("History gets each send's code masked in its bodies; the log and the console's checks keep it")
+    codes.toggled.connect(target.set_history_masking)
     menu.addAction("Lock secrets", target.lock_secrets)
     menu.addSeparator()
     menu.addAction("Export log as HAR…", lambda: export("har"))
@@ -41,4 +50,4 @@ def build_menus(bar: QMenuBar, target: MenuTarget, export: Callable[[str], None]
     tools = bar.addMenu("&Tools")
     tools.addAction("Debug signatures and tokens…", target.open_debugger)
     tools.addAction("Spend guard for real sends…", target.open_spend_guard)
-    return mask
+    return mask, codes

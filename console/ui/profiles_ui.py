@@ -77,9 +77,12 @@ class ProfileController(QObject):
         """Re-read the list (no secret is read) and give each form its provider's profiles."""
         if self.book is None:
             return
+        problems = await asyncio.to_thread(self.book.problems)
         profiles = await asyncio.to_thread(self.book.list)
         for form in self.forms.values():
             form.set_profiles(profiles, self.store_text)
+        if problems:
+            self.message.emit("Profiles: " + " ".join(problems))
 
     # ------------------------------------------------------------------------------------------ unlocking
     def ask_passphrase(self, creating: bool, problem: str) -> str | None:

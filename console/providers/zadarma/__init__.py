@@ -13,7 +13,7 @@ import httpx
 from console.core.errors import ContractError
 from console.core.models import Outcome, VerificationState
 from console.core.phones import PhoneStyle
-from console.providers._answers import json_object
+from console.providers._answers import json_object, objects, optional_amount, optional_ident, optional_text
 from console.providers.provider import Call, Interpretation, Provider
 from console.providers.spec import (
     Channel,
@@ -284,6 +284,9 @@ SPEC = ProviderSpec(
 
 
 # ----------------------------------------------------------------------------------------------- behaviour
+WHO = "Zadarma"
+
+
 class ZadarmaProvider(Provider):
     """Builds signed Zadarma requests and reads ``{"status": "success"|"error", ...}`` answers."""
 
@@ -304,19 +307,20 @@ class ZadarmaProvider(Provider):
 
     def interpret(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> Interpretation:
         notes = {k: v for k, v in headers.items() if k.lower().startswith("x-ratelimit")}
-        data = json_object(status, body, "Zadarma")
-        if data.get("status") == "error" or status >= 400:
-            result = self.error_interpretation(None, str(data.get("message", "")), status)
+        data = json_object(status, body, WHO)
+        answered = optional_text(data, "status", WHO)
+        if answered == "error" or status >= 400:
+            result = self.error_interpretation(None, optional_text(data, "message", WHO) or "", status)
             if call.operation == "check" and result.error_code == "no_such_request":
                 result.state = VerificationState.EXPIRED
             result.notes = notes
             return result
-        if data.get("status") != "success":
-            raise ContractError(f'HTTP {status}: no "status": "success" in the answer.')
+        if answered != "success":
+            raise ContractError(f'HTTP {status}: no "status": "success" in the answer.', field="status")
         result = Interpretation(Outcome.OK, notes=notes, data=data)
         kind = self.spec.operation(call.operation).kind
         if kind is OperationKind.SEND:
-            result.request_id = data.get("request_id")
+            result.request_id = optional_ident(data, "request_id", WHO)
             result.state = VerificationState.PENDING
             result.message = (
                 f"Sent; request_id {result.request_id}"
@@ -325,17 +329,24 @@ class ZadarmaProvider(Provider):
             )
         elif kind is OperationKind.CHECK:
             result.state = VerificationState.VERIFIED
-            result.message = str(data.get("message") or "Code is correct")
+            result.message = optional_text(data, "message", WHO) or "Code is correct"
             result.request_id = call.values.get("request_id")
         elif kind is OperationKind.BALANCE:
-            result.message = f"Credentials valid; balance {data.get('balance')} {data.get('currency', '')}".strip()
+            balance = optional_amount(data, "balance", WHO)
+            currency = optional_text(data, "currency", WHO) or ""
+            result.message = f"Credentials valid; balance {balance} {currency}".strip()
         elif kind is OperationKind.SETUP:
             shown = {k: v for k, v in data.items() if k != "status"}
             result.message = "Zadarma accepted: " + json.dumps(shown, ensure_ascii=False)
         else:
-            sounds = data.get("sounds") or []
-            result.data["choices"] = [(str(s.get("id")), str(s.get("name", s.get("id")))) for s in sounds]
-            result.message = f"{len(sounds)} sounds on PBX {data.get('pbx_id', '?')}"
+            sounds = objects(data, "sounds", WHO)
+            choices = []
+            for index, sound in enumerate(sounds):
+                sound_id = optional_ident(sound, "id", WHO, f"sounds.{index}")
+                name = optional_text(sound, "name", WHO, f"sounds.{index}")
+                choices.append((str(sound_id), name or str(sound_id)))
+            result.data["choices"] = choices
+            result.message = f"{len(sounds)} sounds on PBX {optional_ident(data, 'pbx_id', WHO) or '?'}"
         return result
 
 

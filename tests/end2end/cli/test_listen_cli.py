@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -110,6 +111,35 @@ def test_listen_reply_and_bad_flags(listening: Listening) -> None:
         assert busy.line()["status"] == 503
     finally:
         assert busy.stop() == 0
+
+
+def test_idle_timeout_flag() -> None:
+    code, lines, _err = cli("listen", "--idle-timeout", "-1")
+    assert code == 2
+    assert "--idle-timeout" in lines[-1]["message"]
+    quick = Listening("--idle-timeout", "0.5")
+    try:
+        host, port = quick.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"POST /hooks/zadarma HTTP/1.1\r\nHost: x\r\n")  # half a head, then nothing
+            assert sock.recv(100).startswith(b"HTTP/1.1 408")
+        line = quick.line()
+        assert (line["status"], line["outcome"], line["error_code"]) == (408, "contract_error", "head_timeout")
+    finally:
+        assert quick.stop() == 0
+
+
+def test_with_forward_to_rows_that_are_not_forwarded_still_get_their_line() -> None:
+    forwarding = Listening("--forward-to", "http://127.0.0.1:9/backend")
+    try:
+        host, port = forwarding.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"POST /hooks/zadarma HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\nhello")
+            assert b" 400 " in sock.recv(100)
+        line = forwarding.line()
+        assert (line["status"], line["error_code"], "forward" in line) == (400, "bad_framing", False)
+    finally:
+        assert forwarding.stop() == 0
 
 
 def test_binding_beyond_loopback_warns() -> None:

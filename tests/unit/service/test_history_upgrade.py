@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from console.core.history import SCHEMA_VERSION
+from console.core.history_schema import SCHEMA_VERSION
 from console.core.models import Exchange, Outcome, Verification
 from console.providers import all_providers
 from console.service.history_upgrade import open_history

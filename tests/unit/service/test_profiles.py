@@ -192,3 +192,30 @@ def test_a_damaged_profile_list_loses_nothing_else(memory_keyring: MemoryKeyring
     book.save(Profile("again", "hamkaran", "live"), {"key": "k-12345"})  # and the file is usable again
     assert book.credentials("again") == {"key": "k-12345"}
     assert (tmp_path / "profiles.json.damaged").read_text() == "{not json"  # what could not be read is kept
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"profiles": [{"name": 5, "provider": "zadarma"}, {"name": "ok", "provider": "zadarma"}]}', "entry 1"),
+        ('["a", "list", "not", "an", "object"]', "not an object (list)"),
+        ("42", "not an object (int)"),
+        ('{"profiles": {"name": "ok"}}', '"profiles" is not a list'),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_an_unexpected_profile_file_is_kept_aside_and_said(
+    memory_keyring: MemoryKeyring, tmp_path: Path, content: str, said: str
+) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text(content)
+    book = ProfileBook(KeyringStore(), all_providers(), path)
+    problems = book.problems()
+    assert any(said in p for p in problems), problems
+    names = [p.name for p in book.list()]
+    assert names == (["ok"] if said == "entry 1" else [])
+    book.save(Profile("new", "zadarma", "simulator"), {})
+    kept = tmp_path / "profiles.json.damaged"
+    if said not in ("entry 1", '"profiles" is not a list'):
+        assert kept.read_text() == content  # whatever its JSON type, what could not be read is kept
+    assert "new" in [p.name for p in book.list()]

@@ -57,14 +57,16 @@ def window(qtbot: QtBot) -> MainWindow:
 @pytest.fixture
 def writers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The name of the thread each file is written on."""
+    from console.core import jsonfile
+
     seen: list[str] = []
-    original = Path.write_text
+    original = jsonfile.write_text_atomically
 
-    def write_text(self: Path, *args: Any, **kwargs: Any) -> int:
+    def write_text(path: Path, *args: Any, **kwargs: Any) -> None:
         seen.append(threading.current_thread().name)
-        return original(self, *args, **kwargs)
+        original(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(jsonfile, "write_text_atomically", write_text)
     return seen
 
 

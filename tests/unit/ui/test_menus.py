@@ -27,22 +27,35 @@ class _Target:
     def open_spend_guard(self) -> None:
         self.calls.append("spend guard")
 
+    def set_history_masking(self, on: bool) -> None:
+        self.calls.append(("history masking", on))
+
 
 def test_every_action_calls_its_target(qtbot: QtBot) -> None:
     bar = QMenuBar()
     qtbot.addWidget(bar)
     target = _Target()
     exports: list[str] = []
-    mask = build_menus(bar, target, exports.append)
+    mask, codes = build_menus(bar, target, exports.append)
     menus = {a.text(): a.menu() for a in bar.actions()}
     assert list(menus) == ["&File", "&View", "&Tools"]
     actions = {a.text(): a for menu in menus.values() for a in menu.actions() if a.text()}  # type: ignore[attr-defined]
     for text in actions:
-        if actions[text] is not mask:
+        if actions[text] not in (mask, codes):
             actions[text].trigger()
     mask.trigger()
     mask.trigger()
-    assert target.calls == ["history", "lock", "debugger", "spend guard", ("privacy", True), ("privacy", False)]
+    codes.trigger()
+    assert target.calls == [
+        "history",
+        "lock",
+        "debugger",
+        "spend guard",
+        ("privacy", True),
+        ("privacy", False),
+        ("history masking", True),
+    ]
+    assert codes.isCheckable()
     assert exports == ["har", "jsonl", "evidence"]
     assert actions["Search history…"].shortcut().toString() == "Ctrl+H"
     assert mask.isCheckable()
