@@ -8,7 +8,10 @@ import os
 import sys
 import tempfile
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.ui.app import ConsoleApp
 
 SAMPLES = {"phone": "+442037691880", "email": "qa@example.com", "digits": "123456", "integer": "1", "number": "1.0"}
 
@@ -119,9 +122,9 @@ async def _drive(console: Any) -> dict[str, Any]:
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
 
 
-async def _callbacks(console: Any, pid: str) -> list[dict[str, Any]]:
+async def _callbacks(console: ConsoleApp, pid: str) -> list[dict[str, Any]]:
     """Act on the newest virtual-phone message that offers actions; its callbacks must reach the listener."""
-    if console.host is None:
+    if console.host is None or console.callbacks is None:
         return []
     acting = [m for m in console.host.phone_messages(pid) if m.actions]
     if not acting:
@@ -129,7 +132,7 @@ async def _callbacks(console: Any, pid: str) -> list[dict[str, Any]]:
     message = acting[-1]
     action = message.actions[0]
     before = len(console.store.snapshot())
-    deliveries = await console.phone_action(pid, message.id, action)
+    deliveries = await console.callbacks.phone_action(pid, message.id, action)
     rows = [x for x in console.store.snapshot()[before:] if x.operation == "webhook" and x.provider == pid]
     delivered = all(d.status is not None and d.status < 300 for d in deliveries)  # none: the provider has no callback
     trusted = all(r.signature in ("valid", "unchecked") for r in rows)
