@@ -13,6 +13,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test()
     if not args or args[0] in {"gui", "--gui"}:
+        import signal
+
+        # Ctrl+C while Qt loads ends quietly (no KeyboardInterrupt traceback); run_gui then installs handlers
+        # that close the window as Quit does, once there is a window to close.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         from console.ui.startup import run_gui
 
         return run_gui()

@@ -15,6 +15,7 @@ from console.core.errors import InputError
 from console.core.logstore import LogStore
 from console.core.models import Exchange
 from console.core.serverthread import DEFAULT_IDLE_TIMEOUT_S, ServerError
+from console.core.settings import DEFAULT_LISTENER_PORT
 from console.core.verifications import VerificationBook
 from console.listener.handling import CallbackHandler, RouteReply
 from console.listener.secrets import SavedSecrets, flag_name, resolve_webhook_secrets
@@ -30,7 +31,13 @@ def add_listen_parser(sub: Any) -> None:
         help="receive provider callbacks; print one JSON line per request",
         description="Run the webhook listener in the foreground. Routes: /hooks/<provider> and a catch-all.",
     )
-    listen.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    listen.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"port to listen on, exactly (taken: exit 2); 0: any free port (default: {DEFAULT_LISTENER_PORT}, "
+        "or the next free port when it is taken, said in a port_moved line)",
+    )
     listen.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, loopback only)")
     listen.add_argument("--forward-to", metavar="URL", help="pass each callback on to URL and record its answer")
     listen.add_argument("--public-url", metavar="URL", help="the URL a tunnel exposes (shown in the paste URLs)")
@@ -127,7 +134,11 @@ def _profile_secrets(names: list[str]) -> list[SavedSecrets]:
 
 
 def run_listen(args: argparse.Namespace) -> int:
-    """Serve until interrupted (SIGINT/SIGTERM); exit 2 when the port cannot be bound or a flag is wrong."""
+    """Serve until interrupted (SIGINT/SIGTERM); exit 2 when the port cannot be bound or a flag is wrong.
+
+    Without ``--port`` the listener takes 8765, or the next free port when that is taken (a ``port_moved`` line
+    says so); ``--port N`` is bound exactly or refused (exit 2, an ``error`` line); ``--port 0``: any free port.
+    """
     rules = webhook_rules()
     given = {k[len("secret_") :]: v for k, v in vars(args).items() if k.startswith("secret_") and v}
     try:
@@ -150,23 +161,35 @@ def run_listen(args: argparse.Namespace) -> int:
     handler = CallbackHandler(rules, secrets, VerificationBook(history))
     for route, reply in replies:
         handler.set_reply(route, reply)
+    explicit = args.port is not None  # --port N is bound exactly or refused; the default may move on
+    port = args.port if explicit else DEFAULT_LISTENER_PORT
     listener = WebhookListener(
-        handler, history, LogStore(), args.host, args.port, args.forward_to, idle_timeout=args.idle_timeout
+        handler, history, LogStore(), args.host, port, args.forward_to, idle_timeout=args.idle_timeout
     )
     listener.public_url = args.public_url or ""
     # one line per stored row, as soon as it is stored; a row that is forwarded waits for its forward's answer
     listener.on_received(lambda row: None if listener.forwards(row) else emit(request_line(row)))
     listener.on_forwarded(lambda row, forward: emit(request_line(row, forward)))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before "ready" is printed: a script may signal right after it
+        signal.signal(sig, lambda *_: stop.set())
     try:
-        listener.start()
+        choice = listener.start(explicit=explicit)
     except ServerError as exc:
         emit({"event": "error", "message": str(exc)})
         history.close()
         return EXIT_BAD_INPUT
-    _announce(listener)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    if choice.moved:
+        emit(
+            {
+                "event": "port_moved",
+                "wanted": choice.wanted,
+                "port": choice.port,
+                "url": listener.url,
+                "message": choice.reason,
+            }
+        )
+    _announce(listener, choice.reason)
     try:
         stop.wait()
     finally:
@@ -175,9 +198,11 @@ def run_listen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _announce(listener: WebhookListener) -> None:
-    """Where to point providers, on stderr (stdout carries only request lines)."""
+def _announce(listener: WebhookListener, moved: str = "") -> None:
+    """Where to point providers, on stderr (stdout carries request lines, and port_moved and error lines)."""
     print(f"listening on {listener.url} (history: {paths.history_path()})", file=sys.stderr, flush=True)
+    if moved:
+        print(f"note: {moved}", file=sys.stderr, flush=True)
     if listener.exposed:
         print(
             f"warning: bound to {listener.server.host}, reachable from other machines; anyone who can reach it "

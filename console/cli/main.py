@@ -212,8 +212,16 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _phone(args: argparse.Namespace) -> int:
-    from console.simulators.host import read_phone_messages
+    from console.simulators.host import clear_phone_messages, read_phone_messages
 
+    if args.clear and args.act:
+        emit(bad_arguments_line("--clear and --act cannot be used together", "clear the phone, or act on a message"))
+        return EXIT_BAD_INPUT
+    if args.clear:
+        removed = clear_phone_messages(paths.simulator_dir(), args.provider) or {args.provider: 0}
+        for pid, count in removed.items():  # one line per provider with a stored phone (none stored: one line)
+            emit({"event": "cleared", "provider": pid, "removed": count})
+        return EXIT_OK
     if args.act:
         return _phone_act(args)
     messages = read_phone_messages(paths.simulator_dir(), args.provider)

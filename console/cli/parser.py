@@ -253,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     phone.add_argument("--listener", metavar="URL", help="the listener's URL the callbacks go to (with --act)")
     phone.add_argument(
+        "--clear",
+        action="store_true",
+        help="delete the messages on the virtual phone (of --provider only, when given); running simulators and "
+        "the GUI see it too",
+    )
+    phone.add_argument(
         "--callback-fault",
         choices=[f.value for f in CallbackFault],
         default="none",

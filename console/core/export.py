@@ -70,16 +70,42 @@ def _header(headers: tuple[tuple[str, str], ...], name: str, default: str = "") 
     return next((v for k, v in headers if k.lower() == name), default)
 
 
+LOCAL_HOST = "https://otp-console.invalid"  # the URL of an entry that made no request (a reserved, unreal name)
+
+
+def _otp_console(ex: Exchange) -> dict[str, Any]:
+    """The entry's custom HAR field: what the console knows of it beyond HTTP (HAR allows ``_``-prefixed keys)."""
+    found: dict[str, Any] = {
+        "id": ex.id,
+        "provider": ex.provider,
+        "operation": ex.operation,
+        "channel": ex.channel,
+        "outcome": ex.outcome.value,
+        "sent": bool(ex.method),
+        "errorCode": ex.error_code,
+        "message": ex.message,
+        "verification": ex.verification_id,
+    }
+    if ex.checked_by:
+        found["checkedBy"] = ex.checked_by
+    if not ex.method:
+        found["kind"] = "check by the console" if ex.checked_by == "console" else "refused before sending"
+    return found
+
+
 def to_har(exchanges: Iterable[Exchange], creator_version: str) -> dict[str, Any]:
-    """A HAR 1.2 log (opens in browser developer tools); refused attempts, which sent nothing, are left out."""
+    """A HAR 1.2 log (opens in browser developer tools), every row an entry.
+
+    Rows that made no HTTP request (the console's own checks, refused attempts) are entries too, at a URL under
+    :data:`LOCAL_HOST` with status 0; each entry's ``_otpConsole`` field says what the row was.
+    """
     entries = []
     for ex in exchanges:
-        if not ex.method:
-            continue
-        split = urlsplit(ex.url)
+        url = ex.url if ex.method else f"{LOCAL_HOST}/{ex.provider}/{ex.operation}"
+        split = urlsplit(url)
         request: dict[str, Any] = {
-            "method": ex.method,
-            "url": ex.url,
+            "method": ex.method or "GET",
+            "url": url,
             "httpVersion": "HTTP/1.1",
             "cookies": [],
             "headers": _har_headers(ex.request_headers),
@@ -116,6 +142,7 @@ def to_har(exchanges: Iterable[Exchange], creator_version: str) -> dict[str, Any
                 "cache": {},
                 "timings": {"send": 0, "wait": round(ex.latency_ms or 0.0, 3), "receive": 0},
                 "comment": f"{ex.provider} {ex.operation} {ex.outcome.value} {ex.error_code or ''}".strip(),
+                "_otpConsole": _otp_console(ex),
             }
         )
     return {

@@ -281,14 +281,22 @@ class History:
     def search(self, text: str, limit: int = 200, provider: str | None = None) -> list[Exchange]:
         """Exchanges whose record mentions ``text`` (a number, a request id, an error code, any word), newest last.
 
-        Records are stored masked, so a secret can never be found this way.
+        A number also finds every row of the verifications sent to it (their checks and callbacks, which do not
+        repeat the number). Records are stored masked, so a secret can never be found this way.
         """
         where, args = _filters(provider, None)
-        clause = (" AND " if where else " WHERE ") + "data LIKE ? ESCAPE '\\'"
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        of_destination = (
+            "SELECT id FROM verifications WHERE destination LIKE ? ESCAPE '\\' "
+            "UNION SELECT verification_id FROM exchanges WHERE destination LIKE ? ESCAPE '\\' "
+            "AND verification_id IS NOT NULL"
+        )
+        clause = (
+            " AND " if where else " WHERE "
+        ) + f"(data LIKE ? ESCAPE '\\' OR verification_id IN ({of_destination}))"
         sql = f"SELECT data FROM exchanges{where}{clause} ORDER BY started_at DESC, rowid DESC LIMIT ?"
         with self._reader() as conn:
-            rows = conn.execute(sql, (*args, pattern, limit)).fetchall()
+            rows = conn.execute(sql, (*args, pattern, pattern, pattern, limit)).fetchall()
         return [Exchange.from_dict(json.loads(r[0])) for r in reversed(rows)]
 
     def prune(self, before: float, provider: str | None = None) -> int:

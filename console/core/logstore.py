@@ -2,37 +2,46 @@
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import operator
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from console.core.models import Exchange
+if TYPE_CHECKING:  # the models (and dataclasses) load with the first row: not before the window's first frame
+    from console.core.models import Exchange
 
-Listener = Callable[[list[Exchange]], None]
+Listener = Callable[[list["Exchange"]], None]
 
 DEFAULT_CAPACITY = 100_000
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Exchange))
-_FAST_COPY = all(f.init for f in dataclasses.fields(Exchange))
-_SEQ = _FIELDS.index("seq")
-# Fields that repeat across rows (endpoints, error tables) but arrive as fresh strings: share one copy.
-_SHARED = tuple(_FIELDS.index(name) for name in ("url", "error_code", "meaning", "hint"))
-_values = operator.attrgetter(*_FIELDS)
 
+@functools.cache
+def _numberer() -> Callable[[Exchange, int], Exchange]:
+    """``dataclasses.replace(entry, seq=seq)`` in half the time, with repeated strings shared (made once)."""
+    import dataclasses
 
-def _numbered(entry: Exchange, seq: int) -> Exchange:
-    """``dataclasses.replace(entry, seq=seq)`` in half the time, with repeated strings shared."""
-    if not _FAST_COPY:
-        return dataclasses.replace(entry, seq=seq)
-    values = list(_values(entry))
-    values[_SEQ] = seq
-    for index in _SHARED:
-        if type(values[index]) is str:
-            values[index] = sys.intern(values[index])
-    return Exchange(*values)
+    from console.core.models import Exchange
+
+    fields = tuple(f.name for f in dataclasses.fields(Exchange))
+    if not all(f.init for f in dataclasses.fields(Exchange)):
+        return lambda entry, seq: dataclasses.replace(entry, seq=seq)
+    seq_index = fields.index("seq")
+    # Fields that repeat across rows (endpoints, error tables) but arrive as fresh strings: share one copy.
+    shared = tuple(fields.index(name) for name in ("url", "error_code", "meaning", "hint"))
+    values_of = operator.attrgetter(*fields)
+
+    def numbered(entry: Exchange, seq: int) -> Exchange:
+        values = list(values_of(entry))
+        values[seq_index] = seq
+        for index in shared:
+            if type(values[index]) is str:
+                values[index] = sys.intern(values[index])
+        return Exchange(*values)
+
+    return numbered
 
 
 class LogStore:
@@ -49,11 +58,24 @@ class LogStore:
         self._next_seq = 1
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
+        self._cleared: list[Callable[[], None]] = []
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(batch)`` after every append; returns the function that unsubscribes."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def on_cleared(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after :meth:`clear`; returns the function that unsubscribes."""
+        self._cleared.append(listener)
+        return lambda: self._cleared.remove(listener)
+
+    def clear(self) -> None:
+        """Forget every entry held (history keeps them all); sequence numbers go on from where they were."""
+        with self._lock:
+            self._entries.clear()
+        for listener in list(self._cleared):
+            listener()
 
     def append(self, entry: Exchange) -> Exchange:
         """Append one entry, giving it the next sequence number; returns the stored entry."""
@@ -61,10 +83,11 @@ class LogStore:
 
     def extend(self, entries: Iterable[Exchange]) -> list[Exchange]:
         """Append several entries at once (one listener call for the whole batch)."""
+        number = _numberer()
         with self._lock:
             stored = []
             for entry in entries:
-                numbered = _numbered(entry, self._next_seq)
+                numbered = number(entry, self._next_seq)
                 self._next_seq += 1
                 self._entries.append(numbered)
                 stored.append(numbered)

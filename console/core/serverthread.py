@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -185,3 +186,77 @@ class ServerThread:
             await self._stop_event.wait()
         finally:
             await runner.cleanup()
+
+
+# ------------------------------------------------------------------------------------------ port choice
+NEXT_PORT_TRIES = 10  # a port only preferred: it, then the next 9, then any free one
+
+
+@dataclass(frozen=True, slots=True)
+class PortChoice:
+    """Where a server was started: the port wanted, the port bound, and the ports found taken on the way.
+
+    Attributes:
+        wanted: the port asked for (0: any free port).
+        port: the port bound.
+        taken: the ports tried first and found in use (``wanted``, ``wanted + 1``…); empty when not moved.
+    """
+
+    wanted: int
+    port: int
+    taken: tuple[int, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        """True when the server listens somewhere else than it wanted (the wanted port was taken)."""
+        return bool(self.taken)
+
+    @property
+    def reason(self) -> str:
+        """Why it moved, in one line ("8765 was taken (by another program): listening on 8766"); "" if not."""
+        if not self.taken:
+            return ""
+        if len(self.taken) == 1:
+            where = f"{self.taken[0]} was taken (by another program)"
+        else:
+            where = f"{self.taken[0]}-{self.taken[-1]} were taken (by other programs)"
+        tail = "" if self.port == self.taken[-1] + 1 else " (a free port)"
+        return f"{where}: listening on {self.port}{tail}"
+
+
+def port_in_use(exc: BaseException) -> bool:
+    """True when ``exc`` (a :class:`ServerError` from :meth:`ServerThread.start`) says the port is in use."""
+    cause = exc.__cause__ if isinstance(exc, ServerError) else exc
+    return isinstance(cause, OSError) and cause.errno == errno.EADDRINUSE
+
+
+def start_near(server: ServerThread, *, explicit: bool, tries: int = NEXT_PORT_TRIES) -> PortChoice:
+    """Start ``server`` on its ``requested_port``; when that port is only preferred and taken, on the next free one.
+
+    A port chosen explicitly (``explicit``: typed by the user, ``--port N``) is bound or refused: it never moves.
+    A preferred port (the default, or the one remembered from the last run) that is taken moves to the next free
+    port (``tries`` ports in all, counting it), then to any free port. Port 0 always means any free port.
+
+    Returns:
+        Where the server listens, and why it moved when it did (:attr:`PortChoice.reason`).
+
+    Raises:
+        ServerError: the port is taken (explicit), or the server could not start for another reason.
+    """
+    wanted = server.requested_port
+    if explicit or wanted == 0:
+        server.start()
+        return PortChoice(wanted, server.port)
+    taken: list[int] = []
+    for port in [*range(wanted, min(wanted + max(tries, 1), 65536)), 0]:
+        server.requested_port = port
+        try:
+            server.start()
+        except ServerError as exc:
+            if port == 0 or not port_in_use(exc):
+                server.requested_port = wanted
+                raise
+            taken.append(port)
+            continue
+        return PortChoice(wanted, server.port, tuple(taken))
+    raise AssertionError("unreachable: port 0 either binds or raises")  # pragma: no cover

@@ -15,6 +15,9 @@ from console.core.jsonfile import read_json, write_json
 
 SCHEMA_VERSION = 1
 DEFAULT_TIMEOUT_S = 30.0  # one provider request, connect to last byte (the GUI's setting, the CLI's --timeout)
+# where the webhook listener listens unless told otherwise (the GUI's first run, `otp-console listen`); when it is
+# taken, the next free port is used and said
+DEFAULT_LISTENER_PORT = 8765
 
 
 @dataclass(slots=True)
@@ -24,7 +27,8 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     timeout_s: float = DEFAULT_TIMEOUT_S
     ca_bundle: str | None = None
-    listener_port: int = 0  # 0: any free port (shown in the listener strip)
+    # the port the listener last bound (a taken one moves to the next free port); 0: any free port
+    listener_port: int = DEFAULT_LISTENER_PORT
     listener_public_url: str = ""
     listener_forward_to: str = ""
     # spend guard for real sends from the GUI: it warns (or, with spend_refuse, refuses like the CLI)

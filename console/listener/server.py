@@ -31,7 +31,7 @@ from console.core.http import HttpSettings, make_client, send_raw
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
 from console.core.request_guard import ClosingResponse, RejectedRequest
-from console.core.serverthread import DEFAULT_IDLE_TIMEOUT_S, ServerError, ServerThread
+from console.core.serverthread import DEFAULT_IDLE_TIMEOUT_S, PortChoice, ServerError, ServerThread, start_near
 from console.listener.capture import MAX_BODY_BYTES, BodyCutOff, TooLarge, incoming_from, read_body
 from console.listener.delivery import forwardable_headers, replay_request, sent_row
 from console.listener.handling import CallbackHandler
@@ -114,10 +114,15 @@ class WebhookListener:
         self._client: httpx.AsyncClient | None = None  # forwarding and replay, on the listener's own loop
 
     # ------------------------------------------------------------------------------------------ lifecycle
-    def start(self) -> None:
-        """Bind and serve (returns once bound). Raises ServerError when the port is taken."""
-        self.server.start()
+    def start(self, *, explicit: bool = True) -> PortChoice:
+        """Bind and serve (returns once bound); ``explicit=False``: a taken port moves to the next free one.
+
+        Raises:
+            ServerError: the port is taken (and was chosen explicitly), or the listener could not start.
+        """
+        choice = start_near(self.server, explicit=explicit)
         self._started_at = time.time()
+        return choice
 
     def stop(self) -> None:
         self.server.stop()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from console.core.errors import InputError
 from console.core.history import History
 from console.core.local_verifier import DEFAULT_MAX_ATTEMPTS, checks_locally, generate_code, remember_code
 from console.core.logstore import LogStore
-from console.core.models import Exchange, Outcome, Verification, VerificationState, new_id
+from console.core.models import Exchange, Verification, VerificationState, new_id
 from console.core.redact import without_code
 from console.core.verifications import VerificationBook
 from console.providers.provider import Call, Interpretation, Provider
@@ -27,10 +27,11 @@ from console.providers.spec import LOCAL, FieldRole, Operation, OperationKind, P
 from console.providers.validation import destination_of, validate_fields
 from console.providers.versions import version_warnings
 from console.service.checks import CONSOLE, PROVIDER, check_locally, in_common_words
-from console.service.credentials import require_credentials, resolve_credentials
+from console.service.credentials import MissingWords, for_flags, require_credentials, resolve_credentials
 from console.service.operations import OperationRequest, OperationResult
 from console.service.profiles import ProfileBook
 from console.service.provider_call import Origin, call_provider
+from console.service.refusals import UnknownVerification, refused, with_request_id
 from console.service.spend_guard import SpendGuard, SpendReport
 
 VerificationListener = Callable[[Verification], None]
@@ -44,6 +45,7 @@ class ConsoleService:
         simulator_url: the running simulator's base URL for a provider id (None: no simulator running).
         today: the date API version warnings count from (tests give a fixed one).
         mask_codes_in_history: history gets a send's code masked in its bodies (the log keeps it as sent).
+        missing_words: how a refusal names missing credentials (the CLI's flags, or a form's field labels).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class ConsoleService:
         profiles: ProfileBook | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         mask_codes_in_history: bool = False,
+        missing_words: MissingWords = for_flags,
     ) -> None:
         self.client = client
         self.store = store
@@ -76,6 +79,7 @@ class ConsoleService:
         self.profiles = profiles
         self.today = today
         self.mask_codes_in_history = mask_codes_in_history
+        self.missing_words = missing_words
 
     def provider(self, provider_id: str) -> Provider:
         """One of this service's providers.
@@ -117,53 +121,86 @@ class ConsoleService:
             raise InputError("The simulator is not running; start it or choose another environment.")
         return self.simulator_url(provider.id)
 
+    async def preflight(self, request: OperationRequest) -> str:
+        """Why the request would be refused (nothing is sent or recorded), or "" when it would go out.
+
+        A face asks before its own questions (the GUI's real-send consent): the user hears about a missing
+        credential or a refused field first, not after agreeing to spend.
+        """
+        base = _base(request)
+        try:
+            await self._prepare(request, base)
+        except (InputError, KeyError) as exc:
+            return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        return ""
+
+    async def _prepare(self, request: OperationRequest, base: dict[str, Any]) -> _Prepared:
+        """Everything the console checks before a request goes out, ``base`` (the record's facts) filled in.
+
+        Raises:
+            UnknownVerification: a check of a verification nobody knows.
+            InputError: input refused (fields, credentials, the provider's own rules, the spend guard).
+            KeyError: an unknown provider, operation or channel.
+        """
+        provider = self.provider(request.provider)
+        spec = provider.spec
+        op = spec.operation(request.operation)
+        base.update(channel=_channel_of(spec, op, request))
+        found = None
+        if op.kind is OperationKind.CHECK:
+            found = await self._verification_to_check(request, spec, op)
+            request = with_request_id(request, spec, op, found)
+            base.update(checked_by=CONSOLE if op.method == LOCAL else PROVIDER)
+            if found is not None:
+                base.update(channel=found.channel, destination=found.destination)
+        values = self.checked_fields(request)
+        if op.method == LOCAL:
+            return _Prepared(provider, op, request, values, found, None, {})
+        saved = await self._profile_credentials(request.profile, spec.id)
+        creds, sources = resolve_credentials(
+            spec, request.env, request.credentials, self.environ, self.dotenv_path, saved, request.profile or ""
+        )
+        require_credentials(spec, creds, self.missing_words)
+        call = Call(
+            spec.id,
+            op.id,
+            base["channel"],
+            values,
+            creds,
+            self.base_url_for(provider, request.env, request.base_url),
+            request.env,
+        )
+        provider.validate(call)
+        if op.kind is OperationKind.SEND:
+            base.update(destination=destination_of(spec, call.channel, values))
+            if call.env != "simulator" and self.guard.active:
+                await self._check_spend(spec.id, base["destination"])
+        return _Prepared(provider, op, request, values, found, call, sources)
+
     async def run(self, request: OperationRequest) -> OperationResult:
         """Carry out one operation; every outcome, failures included, ends as a recorded exchange."""
-        base: dict[str, Any] = dict(
-            provider=request.provider, operation=request.operation, channel="", env=request.env, started_at=time.time()
-        )
+        base = _base(request)
         try:
-            provider = self.provider(request.provider)
-            spec = provider.spec
-            op = spec.operation(request.operation)
-            base.update(channel=_channel_of(spec, op, request))
-            found = None
-            if op.kind is OperationKind.CHECK:
-                found = await self._verification_to_check(request, spec, op)
-                request = _with_request_id(request, spec, op, found)
-                base.update(checked_by=CONSOLE if op.method == LOCAL else PROVIDER)
-                if found is not None:
-                    base.update(channel=found.channel, destination=found.destination)
-            values = self.checked_fields(request)
-            if op.method == LOCAL:
-                code_field = spec.field_with_role(op.id, None, FieldRole.CODE)
-                name = code_field.name if code_field is not None else ""
-                assert found is not None  # a local check without a verification was refused above
-                exchange, snapshot = check_locally(self.book, found, name, values.get(name, ""), base)
-                return OperationResult(self._record(exchange), snapshot)
-            saved = await self._profile_credentials(request.profile, spec.id)
-            creds, sources = resolve_credentials(
-                spec, request.env, request.credentials, self.environ, self.dotenv_path, saved, request.profile or ""
-            )
-            require_credentials(spec, creds)
-            call = Call(
-                spec.id,
-                op.id,
-                base["channel"],
-                values,
-                creds,
-                self.base_url_for(provider, request.env, request.base_url),
-                request.env,
-            )
-            provider.validate(call)
-            if op.kind is OperationKind.SEND:
-                base.update(destination=destination_of(spec, call.channel, values))
-                if call.env != "simulator" and self.guard.active:
-                    await self._check_spend(spec.id, base["destination"])
+            prepared = await self._prepare(request, base)
         except UnknownVerification as exc:
-            return OperationResult(self._record(_refused(request, base, exc, co.UNKNOWN_VERIFICATION)))
+            return OperationResult(self._record(refused(request, base, exc, co.UNKNOWN_VERIFICATION)))
         except (InputError, KeyError) as exc:
-            return OperationResult(self._record(_refused(request, base, exc)))
+            return OperationResult(self._record(refused(request, base, exc)))
+        provider, op, request, found, call = (
+            prepared.provider,
+            prepared.op,
+            prepared.request,
+            prepared.found,
+            prepared.call,
+        )
+        spec = provider.spec
+        if call is None:  # the console's own check
+            assert found is not None  # a local check without a verification was refused above
+            code_field = spec.field_with_role(op.id, None, FieldRole.CODE)
+            name = code_field.name if code_field is not None else ""
+            exchange, snapshot = check_locally(self.book, found, name, prepared.values.get(name, ""), base)
+            return OperationResult(self._record(exchange), snapshot)
+        sources = prepared.sources
 
         verification = found if op.kind is OperationKind.CHECK else None
         if op.kind is OperationKind.SEND:
@@ -320,53 +357,29 @@ class ConsoleService:
         return stored
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A request the console has checked: the provider, the (filled-in) request, its values and its call.
+
+    ``call`` is None for the console's own check, which calls no provider.
+    """
+
+    provider: Provider
+    op: Operation
+    request: OperationRequest
+    values: dict[str, str]
+    found: Verification | None
+    call: Call | None
+    sources: dict[str, str]
+
+
+def _base(request: OperationRequest) -> dict[str, Any]:
+    """The facts every record of ``request`` starts with."""
+    return dict(
+        provider=request.provider, operation=request.operation, channel="", env=request.env, started_at=time.time()
+    )
+
+
 def _channel_of(spec: ProviderSpec, op: Operation, request: OperationRequest) -> str:
     """The channel a send goes on (the request's, else the provider's first); "" for other operations."""
     return (request.channel or spec.channels[0].id) if op.kind is OperationKind.SEND and spec.channels else ""
-
-
-class UnknownVerification(InputError):
-    """A check names a verification the console does not know (or has nothing to check against)."""
-
-
-def _with_request_id(
-    request: OperationRequest, spec: ProviderSpec, op: Operation, found: Verification | None
-) -> OperationRequest:
-    """A check given only the verification gets its request id from it (where the provider needs one).
-
-    Raises:
-        InputError: the verification has no request id (e.g. a press-1 call: its result comes by callback).
-    """
-    rid_field = spec.field_with_role(op.id, None, FieldRole.REQUEST_ID)
-    if rid_field is None or found is None or request.fields.get(rid_field.name, "").strip():
-        return request
-    if not found.request_id:
-        raise InputError(
-            f"{found.id} has no request id to check with (its result arrives by callback).", field=rid_field.name
-        )
-    return dataclasses.replace(request, fields={**request.fields, rid_field.name: found.request_id})
-
-
-def _refused(
-    request: OperationRequest, base: Mapping[str, Any], exc: Exception, error_code: str | None = None
-) -> Exchange:
-    """The record of a request the console refused before sending anything."""
-    message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    meaning, hint = co.MEANINGS.get(error_code or "", ("The console refused the input before sending anything.", ""))
-    return Exchange(
-        id=new_id("x"),
-        seq=0,
-        method="",
-        url="",
-        request_headers=(),
-        request_body="",
-        outcome=Outcome.REFUSED,
-        error_code=error_code,
-        message=f"Not sent: {message}",
-        meaning=meaning,
-        hint=hint,
-        error_field=getattr(exc, "field", None) or "",
-        fields=tuple(request.fields.items()),
-        profile=request.profile or "",
-        **base,
-    )

@@ -7,12 +7,12 @@ simulator): a flag, then the profile, then the simulator's demo credentials.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from console.core.dotenv_file import read_dotenv
 from console.core.errors import CredentialsError
-from console.providers.spec import ProviderSpec
+from console.providers.spec import FieldSpec, ProviderSpec
 
 
 def resolve_credentials(
@@ -52,9 +52,31 @@ def resolve_credentials(
     return values, sources
 
 
-def require_credentials(spec: ProviderSpec, values: Mapping[str, str]) -> None:
-    """Refuse to send when a required credential is missing, naming where it could come from."""
+MissingWords = Callable[[ProviderSpec, Sequence[FieldSpec]], str]
+
+
+def for_flags(spec: ProviderSpec, missing: Sequence[FieldSpec]) -> str:
+    """Missing credentials in the command line's words: their flags and variables."""
+    names = ", ".join(f"--{f.name.replace('_', '-')} (or ${f.env_name(spec.id)})" for f in missing)
+    return f"Missing {spec.label} credentials: {names}."
+
+
+def for_forms(spec: ProviderSpec, missing: Sequence[FieldSpec]) -> str:
+    """Missing credentials in a form's words: its field labels, then where else they may come from."""
+    labels = ", ".join(f.label for f in missing)
+    variables = ", ".join(f"${f.env_name(spec.id)}" for f in missing)
+    return (
+        f"Missing {spec.label} credentials: {labels}. Type them in the Credentials box, pick a profile, or set "
+        f"{variables} (or .env) before starting the console."
+    )
+
+
+def require_credentials(spec: ProviderSpec, values: Mapping[str, str], words: MissingWords = for_flags) -> None:
+    """Refuse to send when a required credential is missing, naming them in the face's ``words``.
+
+    Raises:
+        CredentialsError: the first missing credential is its ``field``.
+    """
     missing = [f for f in spec.credentials if f.required and not values.get(f.name)]
     if missing:
-        names = ", ".join(f"{f.label} (--{f.name} or ${f.env_name(spec.id)})" for f in missing)
-        raise CredentialsError(f"Missing {spec.label} credentials: {names}.", field=missing[0].name)
+        raise CredentialsError(words(spec, missing), field=missing[0].name)

@@ -20,7 +20,7 @@ from console.simulators import _callbacks
 from console.simulators._control import CONTROL_PREFIX, ControlRoutes
 from console.simulators._faults import FaultSwitch, ScenarioSwitch, fault_middleware
 from console.simulators._journal import RequestJournal, journal_middleware
-from console.simulators._phone import PHONE_KEY, PhoneInbox
+from console.simulators._phone import PHONE_KEY, ClearedCallback, PhoneInbox, cleared_at
 from console.simulators._records import (
     CallbackFault,
     Delivery,
@@ -93,7 +93,7 @@ class ProviderSimulator:
         with self._store.open() as data:
             yield data
         if not self._store.is_open():  # the outermost block: written, lock released
-            self._inbox.announce_new(data.get(PHONE_KEY, []))
+            self._inbox.announce_new(data.get(PHONE_KEY, []), cleared_at(data))
 
     def reset(self) -> None:
         """Forget everything: state file, journal, fault in force."""
@@ -130,6 +130,14 @@ class ProviderSimulator:
     def on_phone_message(self, callback: PhoneCallback) -> Callable[[], None]:
         """Call ``callback(message)`` on the simulator's thread for every new message; returns an unsubscriber."""
         return self._inbox.subscribe(callback)
+
+    def clear_phone(self) -> int:
+        """Empty the virtual phone in the state file (every process sharing it sees it); returns how many went."""
+        return self._inbox.clear()
+
+    def on_phone_cleared(self, callback: ClearedCallback) -> Callable[[], None]:
+        """Call ``callback(provider_id, cleared_at)`` after each clear of the phone, here or by another process."""
+        return self._inbox.subscribe_cleared(callback)
 
     def poll_external(self) -> None:
         """Announce messages another process wrote to the shared state file (cheap when nothing changed)."""

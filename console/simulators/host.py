@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
@@ -16,7 +17,7 @@ from console.core import paths
 from console.core.http import make_client
 from console.core.serverthread import ServerError, ServerThread
 from console.simulators import all_simulators
-from console.simulators._phone import PHONE_KEY
+from console.simulators._phone import PHONE_KEY, ClearedCallback, clear_stored
 from console.simulators._records import (
     CallbackFault,
     Delivery,
@@ -50,6 +51,27 @@ def read_phone_messages(state_dir: Path, provider_id: str | None = None) -> list
             data = StateFile(state_dir, pid).read()
             messages.extend(PhoneMessage.from_dict(m) for m in data.get(PHONE_KEY, []))
     return sorted(messages, key=lambda m: m.at)
+
+
+def clear_phone_messages(
+    state_dir: Path, provider_id: str | None = None, clock: Callable[[], float] = time.time
+) -> dict[str, int]:
+    """Empty the virtual phone stored in ``state_dir`` (one provider's or all), without starting a server.
+
+    Written under the state files' lock, so running simulators (the GUI's too) notice it at their next poll.
+
+    Returns:
+        How many messages each provider with a state file had.
+
+    Raises:
+        SimulatorError: no simulator for ``provider_id``.
+    """
+    removed: dict[str, int] = {}
+    for pid in _resolve_ids(None if provider_id is None else [provider_id]):
+        if (state_dir / f"{pid}.json").exists():
+            with StateFile(state_dir, pid).open() as data:
+                removed[pid] = clear_stored(data, clock())
+    return removed
 
 
 class SimulatorHost:
@@ -217,6 +239,24 @@ class SimulatorHost:
         """Clear the state, journal and faults of one simulator or of all."""
         for sim in self._chosen(provider_id):
             sim.reset()
+
+    def clear_phone(self, provider_id: str | None = None) -> dict[str, int]:
+        """Empty the virtual phone of one simulator or of all (the state files: every process sees it).
+
+        Returns:
+            How many messages each simulator's phone held.
+        """
+        return {sim.provider_id: sim.clear_phone() for sim in self._chosen(provider_id)}
+
+    def on_phone_cleared(self, callback: ClearedCallback) -> Callable[[], None]:
+        """Call ``callback(provider_id, cleared_at)`` (on the clearing or polling thread) after each clear."""
+        unsubscribers = [sim.on_phone_cleared(callback) for sim in self._sims.values()]
+
+        def unsubscribe() -> None:
+            for undo in unsubscribers:
+                undo()
+
+        return unsubscribe
 
     def phone_messages(self, provider_id: str | None = None) -> list[PhoneMessage]:
         """The virtual phone of one simulator or of all, oldest first."""

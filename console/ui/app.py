@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import importlib
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,21 +85,27 @@ class ConsoleApp:
         self.providers: dict[str, Provider] = {}
         self.http_settings: HttpSettings | None = None
         self._closed = asyncio.Event()
+        self._hooks: tuple[Any, asyncio.AbstractEventLoop, Any] | None = None
+        self._state_restored = False
         self.window.closing.connect(self._closed.set)
 
     async def start(self) -> None:
         """Load settings, history and the simulators without blocking the GUI thread, then add the forms."""
-        excepthook.install(self.store, self.bridge, asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        self._hooks = (sys.excepthook, loop, _exception_handler(loop))  # given back by stop()
+        excepthook.install(self.store, self.bridge, loop)
         from console.core.settings import load_settings, load_ui_state
 
         settings, ui_state = await asyncio.gather(asyncio.to_thread(load_settings), asyncio.to_thread(load_ui_state))
         self.window.restore_ui_state(ui_state)
+        self._state_restored = True  # from now on, the state stop() saves is the user's, not a blank window's
         await asyncio.to_thread(_warm_imports)
         from console.core import paths
         from console.core.http import HttpSettings, make_client
         from console.core.verifications import VerificationBook
         from console.providers import all_providers
         from console.service.console_service import ConsoleService
+        from console.service.credentials import for_forms
         from console.service.history_upgrade import open_history
         from console.simulators.host import SimulatorHost
         from console.ui.provider_form import ProviderForm
@@ -131,6 +138,7 @@ class ConsoleApp:
             settings=self.http_settings,
             book=book,
             mask_codes_in_history=settings.history_masks_codes,
+            missing_words=for_forms,  # the form's field labels, not the CLI's flags
         )
         self.service.on_verification(self.bridge.publish_verification)
         self.settings = settings
@@ -139,10 +147,10 @@ class ConsoleApp:
         self.listener.forward_to = settings.listener_forward_to or None
         self._wire_listener()
         panel = self.window.listener_panel
-        panel.port.setValue(settings.listener_port)
+        panel.set_port(settings.listener_port)  # remembered, not chosen this run: a taken one moves on
         panel.public.setText(settings.listener_public_url)
         panel.forward.setText(settings.listener_forward_to)
-        await self.start_listener("127.0.0.1", settings.listener_port)
+        await self.start_listener("127.0.0.1", settings.listener_port, explicit=False)
         forms = {
             pid: ProviderForm(p.spec, hints.get(pid, {}), self.host.base_url(pid) if self.host else "")
             for pid, p in self.providers.items()
@@ -153,7 +161,9 @@ class ConsoleApp:
                 if pid in host.provider_ids():
                     form.set_scenarios(host.simulator(pid).scenarios)
                     form.scenario_chosen.connect(
-                        lambda case, p=pid: host.set_scenario(p, None if case == "none" else case, count=1)
+                        lambda case, sticky, p=pid: host.set_scenario(
+                            p, None if case == "none" else case, count=None if sticky else 1
+                        )
                     )
         if self.history is not None:
             size = await asyncio.to_thread(self.history.size_bytes)
@@ -240,7 +250,9 @@ class ConsoleApp:
         assert listener is not None
         panel.route.addItems(list(listener.handler.rules))
         panel.set_heartbeat_source(lambda: _pulse(listener))
-        panel.start_requested.connect(lambda host, port: spawn(self.start_listener(host, port)))
+        panel.start_requested.connect(
+            lambda host, port: spawn(self.start_listener(host, port, explicit=panel.port_chosen))
+        )
         panel.stop_requested.connect(lambda: spawn(self.stop_listener()))
         panel.forward_changed.connect(self._set_forward)
         panel.public_url_changed.connect(self._set_public_url)
@@ -252,41 +264,53 @@ class ConsoleApp:
                 panel.add_match_setting(pid, rule.match_params)
         self.callbacks = CallbackActions(self.window, lambda: self.host, lambda: self.listener)
 
-    async def start_listener(self, host: str, port: int) -> None:
-        """Start (or restart on another address) the listener and point the simulators' callbacks at it."""
+    async def start_listener(self, host: str, port: int, *, explicit: bool = True) -> None:
+        """Start (or restart on another address) the listener and point the simulators' callbacks at it.
+
+        ``explicit``: the user chose ``port``: bind exactly it or say why not. Otherwise (the default or the
+        remembered port) a taken port moves to the next free one and the strip says why. The port bound is
+        remembered for the next run either way.
+        """
         listener = self.listener
         if listener is None:
             return
         from console.core.serverthread import ServerError
 
+        panel = self.window.listener_panel
         await asyncio.to_thread(listener.stop)
         listener.server.host, listener.server.requested_port = host, port
         try:
-            await asyncio.to_thread(listener.start)
+            choice = await asyncio.to_thread(lambda: listener.start(explicit=explicit))
         except ServerError as exc:
-            self.window.listener_panel.set_running(None, error=str(exc))
+            panel.set_running(None, error=str(exc))
+            self._offer_urls()
+            if self.host is not None:
+                self.host.set_callback_url(None)
             return
-        self.window.listener_panel.set_running(listener.url, listener.exposed)
+        panel.set_port(choice.port, chosen=explicit and port != 0)
+        panel.set_running(listener.url, listener.exposed, note=choice.reason)
         self._offer_urls()
-        if self.settings is not None and port != self.settings.listener_port:
-            self._remember(listener_port=port)
+        if self.settings is not None and choice.port != self.settings.listener_port:
+            self._remember(listener_port=choice.port)
         if self.host is not None:
             self.host.set_callback_url(listener.hooks_base())
 
     def _offer_urls(self) -> None:
-        """Show the URLs to paste, and put them into the forms' "register the webhook URL" operations."""
+        """Show the URLs to paste (while the listener runs), and put them into the forms' "register" operations."""
         if self.listener is None:
             return
-        urls = self.listener.paste_urls()
+        urls = self.listener.paste_urls() if self.listener.running else {}
         self.window.listener_panel.set_paste_urls(urls)
         for pid, form in self.window.forms.items():
             if pid in urls:
                 form.offer_url(urls[pid])
 
     async def stop_listener(self) -> None:
+        """Stop the listener: the strip says so, its URLs to paste go, the simulators stop calling back."""
         if self.listener is not None:
             await asyncio.to_thread(self.listener.stop)
         self.window.listener_panel.set_running(None)
+        self._offer_urls()
         if self.host is not None:
             self.host.set_callback_url(None)
 
@@ -328,24 +352,56 @@ class ConsoleApp:
                 self.host.set_callback_fault(pid, fault)
 
     async def stop(self) -> None:
-        """Save the window state and close the client, the simulators and history (all off the GUI thread)."""
+        """Save the window state and close the client, the simulators and history (all off the GUI thread).
+
+        Then the excepthook and the loop's exception handler start() installed are given back: what fails after
+        this (the window and its bridge may be gone) is reported the ordinary way, never into a deleted bridge.
+        """
         from console.core.settings import save_ui_state
 
-        await excepthook.finish_tasks()  # a send or a refresh still running ends before what it uses closes
-        await asyncio.to_thread(save_ui_state, self.window.ui_state())
-        if self.listener is not None:
-            await asyncio.to_thread(self.listener.stop)
-        if self.client is not None:
-            await self.client.aclose()
-        if self.host is not None:
-            await asyncio.to_thread(self.host.stop)
-        if self.history is not None:
-            await asyncio.to_thread(self.history.close)
+        try:
+            await excepthook.finish_tasks()  # a send or a refresh still running ends before what it uses closes
+            if self._state_restored:  # a start that failed before restoring it must not overwrite it
+                await asyncio.to_thread(save_ui_state, self.window.ui_state())
+            if self.listener is not None:
+                await asyncio.to_thread(self.listener.stop)
+            if self.client is not None:
+                await self.client.aclose()
+            if self.host is not None:
+                await asyncio.to_thread(self.host.stop)
+            if self.history is not None:
+                await asyncio.to_thread(self.history.close)
+        finally:
+            self._give_back_hooks()
 
-    async def run_until_closed(self) -> None:
-        await self.start()
-        await self._closed.wait()
-        await self.stop()
+    def _give_back_hooks(self) -> None:
+        if self._hooks is None:
+            return
+        hook, loop, handler = self._hooks
+        self._hooks = None
+        sys.excepthook = hook
+        if not loop.is_closed():
+            loop.set_exception_handler(handler)
+
+    def request_close(self) -> None:
+        """Close the window as the user would (Ctrl+C, SIGTERM, Qt quitting): the shutdown then runs as usual."""
+        if self.window.isVisible():
+            self.window.close()  # emits closing
+        self._closed.set()
+
+    async def run_until_closed(self, started: Callable[[], None] | None = None) -> None:
+        """Start, call ``started``, run until the window closes (or :meth:`request_close`), then shut down.
+
+        The shutdown runs however this ends (start failing included), so the window state is saved and every
+        server stopped before the loop ends.
+        """
+        try:
+            await self.start()
+            if started is not None:
+                started()
+            await self._closed.wait()
+        finally:
+            await self.stop()
 
 
 def run_coroutine(coro: Any) -> Any:
@@ -357,6 +413,11 @@ def run_coroutine(coro: Any) -> Any:
     asyncio.set_event_loop(loop)
     with loop:
         return loop.run_until_complete(coro)
+
+
+def _exception_handler(loop: asyncio.AbstractEventLoop) -> Any:
+    """The loop's exception handler (qasync keeps its own: its get_exception_handler always answers None)."""
+    return loop.get_exception_handler() or getattr(loop, "_QEventLoop__exception_handler", None)
 
 
 def _pulse(listener: WebhookListener) -> tuple[int, float | None]:

@@ -11,7 +11,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from console.core.logstore import LogStore
-from console.core.models import Exchange, Outcome, new_id
 from console.ui.bridge import CoreBridge
 
 if TYPE_CHECKING:
@@ -20,6 +19,8 @@ if TYPE_CHECKING:
 
 def report(store: LogStore, bridge: CoreBridge, exc: BaseException) -> None:
     """Write an internal-error row for ``exc`` and raise the banner."""
+    from console.core.models import Exchange, Outcome, new_id  # loaded with the first row, not at start-up
+
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     line = f"{type(exc).__name__}: {exc}"
     store.append(

@@ -14,8 +14,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.providers.spec import FieldKind, FieldSpec
+from console.providers.spec import FieldKind, FieldRole, FieldSpec
 from console.ui import theme
+from console.ui.privacy import personal_input, show_tooltip
+
+PERSONAL_KINDS = (FieldKind.PHONE, FieldKind.EMAIL, FieldKind.DIGITS)
+PERSONAL_ROLES = (FieldRole.DESTINATION, FieldRole.CODE)
+
+
+def is_personal(spec: FieldSpec) -> bool:
+    """A field holding a person's number or address, or a code: masked in screen-sharing mode."""
+    return spec.kind in PERSONAL_KINDS or spec.role in PERSONAL_ROLES
 
 
 class FieldWidget:
@@ -67,8 +76,10 @@ class FieldWidget:
             self.line.setPlaceholderText(spec.placeholder)
             if spec.secret or spec.kind is FieldKind.SECRET:
                 self.line.setEchoMode(QLineEdit.EchoMode.Password)
+            elif is_personal(spec):
+                personal_input(self.line)  # dots in screen-sharing mode, except while it is being edited
             self.widget = self.line
-        self.widget.setToolTip(tip)
+        show_tooltip(self.widget, tip)
         self.widget.setObjectName(f"field_{spec.name}")
         if spec.default:  # what is sent is what is shown: a default is the field's text, not a hidden fallback
             self.set(spec.default)

@@ -30,15 +30,16 @@ from shiboken6 import isValid
 from console.core.history import History
 from console.core.models import Exchange
 from console.ui.excepthook import spawn
-from console.ui.privacy import PRIVACY
+from console.ui.privacy import PRIVACY, personal_input
 from console.ui.theme import OUTCOME_COLOURS, compact_combo, muted
 
 ROW_LIMIT = 500
 DAY_S = 86_400
 HEADERS = ("Time", "Provider", "Operation", "Env", "Status", "Outcome / code", "Request id", "Summary")
 _OUTCOME_COLUMN = 5
-_SUMMARY_COLUMN = 7
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: Column widths (the Summary column stretches); Time is measured in the table's font so the time always shows.
+COLUMN_WIDTHS = (0, 80, 130, 80, 50, 120, 150)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -108,7 +109,7 @@ class HistoryTableModel(QAbstractTableModel):
             return PRIVACY.mask(self._cells[row][column])
         if role == Qt.ItemDataRole.ForegroundRole and column == _OUTCOME_COLUMN:
             return self._brushes.get(self._rows[row].outcome.value)
-        if role == Qt.ItemDataRole.ToolTipRole and column == _SUMMARY_COLUMN:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell the column may elide
             return PRIVACY.mask(self._cells[row][column]) or None
         return None
 
@@ -139,9 +140,10 @@ class HistoryDialog(QDialog):
         self._generation = 0  # only the newest query may fill the table
         self._running = 0
         self.setWindowTitle("History")
-        self.resize(1000, 600)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(1000, round(screen.width() * 0.9)), min(600, round(screen.height() * 0.85)))
 
-        self.search_edit = QLineEdit()
+        self.search_edit = personal_input(QLineEdit())  # it often holds a number: dots when screen-sharing
         self.search_edit.setPlaceholderText("number, request id, error code, text…")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.returnPressed.connect(self._on_search_triggered)
@@ -167,7 +169,13 @@ class HistoryDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        time_width = self.table.fontMetrics().horizontalAdvance("0000-00-00 00:00:00") + 16
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width or time_width)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 

@@ -20,7 +20,9 @@ class InspectorTabs(QTabWidget):
     """The detail pane and the verification timeline as two tabs, following the log's selection.
 
     A selected row shows in the detail pane; when it belongs to a verification, the timeline shows that
-    verification (read from history when it is from an earlier run), and a callback brings the timeline up.
+    verification (read from history when it is from an earlier run) as swim lanes over its steps, and a
+    callback brings the timeline up. Messages the virtual phone received (:meth:`add_phone_message`) join the
+    timeline's phone lane.
 
     Attributes:
         detail: the selected exchange: request, response, notes.
@@ -62,6 +64,10 @@ class InspectorTabs(QTabWidget):
         if service is not None:
             found = await asyncio.to_thread(service.book.get, vid)
             self.timeline.show_verification(found)
+
+    def add_phone_message(self, message: Any) -> None:
+        """A message the virtual phone received (the bridge's ``phone_received``): the timeline's phone lane."""
+        self.timeline.add_phone_message(message)
 
     def refresh(self, verification: Any) -> None:
         """A verification changed: show it anew when it is the one in the timeline."""

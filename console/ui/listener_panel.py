@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.ui import theme
+from console.ui.sparkline import Sparkline
 
 CALLBACK_FAULTS = (
     ("none", "Deliver normally"),
@@ -36,8 +39,11 @@ CALLBACK_FAULTS = (
 class ListenerPanel(QWidget):
     """Shows the listener and edits its settings; the app does the work.
 
+    The port box shows the port the listener uses (the remembered one, or the one it moved to); a port the user
+    types there is a choice (:attr:`port_chosen`): the app then binds exactly it or says why not.
+
     Signals:
-        start_requested(str, int): bind this host and port (0: any free port).
+        start_requested(str, int): bind this host and port (0: any free port); read :attr:`port_chosen`.
         stop_requested(): stop listening.
         forward_changed(str): forward callbacks to this URL ("" stops forwarding).
         public_url_changed(str): the tunnel's public URL ("" for none).
@@ -58,6 +64,8 @@ class ListenerPanel(QWidget):
         super().__init__()
         self._heartbeat: Callable[[], tuple[int, float | None]] | None = None
         self.running = False
+        self._port_chosen = False
+        self._setting_port = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 4)
         strip = QHBoxLayout()
@@ -66,21 +74,35 @@ class ListenerPanel(QWidget):
         self.url = QLineEdit(readOnly=True)
         self.url.setObjectName("listener_url")
         self.url.setPlaceholderText("not listening")
-        self.copy = QPushButton("Copy")
+        self.url.setMinimumWidth(self.url.fontMetrics().horizontalAdvance("http://127.0.0.1:65535") + 12)
+        self.copy = QToolButton()  # tool buttons: a compact strip leaves the URL its room
+        self.copy.setText("Copy")
         self.copy.setToolTip("Copy the listener's URL")
         self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.url.text()))
         self.pulse = QLabel("")
         self.pulse.setObjectName("listener_pulse")
-        self.toggle = QPushButton("Start")
+        # "12 requests · last 3 s ago" gives way (cut short, whole in its tooltip) before the URL does
+        self.pulse.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pulse.setMinimumWidth(self.pulse.fontMetrics().horizontalAdvance("no requests yet") + 4)
+        self.rate = Sparkline()  # requests per second over the last minute
+        self.notice = QLabel("")  # why the listener is not on the port it wanted (it was taken)
+        self.notice.setObjectName("listener_notice")
+        self.notice.setVisible(False)
+        theme.set_colour(self.notice, theme.CUSTOM_AMBER)
+        self.toggle = QToolButton()
+        self.toggle.setText("Start")
         self.toggle.setObjectName("listener_toggle")
         self.toggle.clicked.connect(self._on_toggle)
-        self.more = QPushButton("Settings ▾")
+        self.more = QToolButton()
+        self.more.setText("Settings ▾")
         self.more.setCheckable(True)
-        for widget, stretch in ((self.state, 0), (self.url, 1), (self.copy, 0), (self.pulse, 0)):
+        for widget, stretch in ((self.state, 0), (self.url, 2), (self.copy, 0), (self.pulse, 1), (self.rate, 0)):
             strip.addWidget(widget, stretch)
         strip.addWidget(self.toggle)
         strip.addWidget(self.more)
         outer.addLayout(strip)
+        self.notice.setWordWrap(True)  # a line of its own: a long reason must not squeeze the URL
+        outer.addWidget(self.notice)
 
         self.settings = QWidget()
         self.settings.setVisible(False)
@@ -89,6 +111,10 @@ class ListenerPanel(QWidget):
         form.setContentsMargins(4, 0, 4, 0)
         self.port = QSpinBox(minimum=0, maximum=65535)
         self.port.setSpecialValueText("any free port")
+        self.port.setObjectName("listener_port")
+        self.port.setToolTip("The listener keeps this port; a port typed here is used exactly (an error if taken)")
+        self.port.valueChanged.connect(self._on_port_changed)
+        self.port.lineEdit().textEdited.connect(self._on_port_changed)
         self.expose = QCheckBox("Accept connections from other machines (binds 0.0.0.0)")
         self.expose.setToolTip("Anyone who can reach this machine can then post callbacks; prefer a tunnel.")
         self.warning = QLabel("")
@@ -107,6 +133,7 @@ class ListenerPanel(QWidget):
         form.addRow("Public URL", self.public)
         self.paste = QPlainTextEdit(readOnly=True)
         self.paste.setObjectName("listener_paste_urls")
+        self.paste.setPlaceholderText("shown while the listener runs")
         self.paste.setMaximumHeight(86)
         form.addRow("Paste into\nthe provider", self.paste)
         self.forward = QLineEdit()
@@ -152,9 +179,29 @@ class ListenerPanel(QWidget):
         self._timer.start()
         self._beat()
 
-    def set_running(self, url: str | None, exposed: bool = False, error: str = "") -> None:
-        """Show the listener running at ``url``, or stopped (with the reason when it failed)."""
+    @property
+    def port_chosen(self) -> bool:
+        """True when the port box holds a port the user typed this run (bound exactly, never moved)."""
+        return self._port_chosen
+
+    def set_port(self, port: int, chosen: bool = False) -> None:
+        """Show ``port`` in the port box (the app's doing, not the user's unless ``chosen``)."""
+        self._setting_port = True
+        try:
+            self.port.setValue(port)
+        finally:
+            self._setting_port = False
+        self._port_chosen = chosen
+
+    def set_running(self, url: str | None, exposed: bool = False, error: str = "", note: str = "") -> None:
+        """Show the listener running at ``url`` (``note``: why not on the port it wanted), or stopped.
+
+        A stopped listener shows why when it failed (``error``), and no URLs to paste.
+        """
         self.running = url is not None
+        self.notice.setText(note)
+        self.notice.setToolTip(note)
+        self.notice.setVisible(bool(note))
         self.url.setText(url or "")
         colour = theme.LISTENING_GREEN if url else theme.ERROR_RED if error else theme.MUTED
         word = ("LISTENING" + (" (all interfaces)" if exposed else "")) if url else ("FAILED" if error else "STOPPED")
@@ -163,6 +210,11 @@ class ListenerPanel(QWidget):
         self.toggle.setText("Stop" if url else "Start")
         if error:
             self.pulse.setText(theme.coloured_html(error, theme.ERROR_RED))
+            self.pulse.setToolTip(error)
+        elif not url:
+            self.pulse.setText("")
+        if not url:
+            self.set_paste_urls({})
 
     def add_match_setting(self, provider: str, names: tuple[str, ...]) -> None:
         """A field for the parameters an undocumented callback is matched on (a setting, never a guess)."""
@@ -177,14 +229,27 @@ class ListenerPanel(QWidget):
         self.match_edits[provider] = edit
 
     def set_paste_urls(self, urls: Mapping[str, str]) -> None:
+        """The exact URL to paste into each provider's settings (none while the listener is stopped)."""
         self.paste.setPlainText("\n".join(f"{pid:9} {url}" for pid, url in urls.items()))
 
     def _beat(self) -> None:
-        if self._heartbeat is None or not self.running:
+        if self._heartbeat is None:
+            return
+        if not self.running:
+            self.rate.add_sample(0.0)  # a stopped listener receives nothing
             return
         count, last = self._heartbeat()
-        ago = "none yet" if last is None else f"last {max(0.0, time.time() - last):.0f} s ago"
-        self.pulse.setText(f"{count} request{'s' if count != 1 else ''} · {ago}")
+        self.rate.add_total(count)
+        if count == 0 or last is None:
+            text = "no requests yet"
+        else:
+            text = f"{count} request{'s' if count != 1 else ''} · {max(0.0, time.time() - last):.0f} s ago"
+        self.pulse.setText(text)
+        self.pulse.setToolTip(text)
+
+    def _on_port_changed(self) -> None:
+        if not self._setting_port:
+            self._port_chosen = True
 
     def _warn_exposed(self, on: bool) -> None:
         self.warning.setText("Other machines will be able to post to the listener. Restart it to apply." if on else "")

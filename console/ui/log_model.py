@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import gc
 import itertools
-import threading
 import time
-import weakref
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,8 +15,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
-    Signal,
     Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -28,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
 from console.ui.privacy import PRIVACY
+from console.ui.store_feed import StoreFeed
 from console.ui.theme import OUTCOME_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -61,6 +56,8 @@ _COLOURED = {o: _ERROR_COLUMNS for o in Outcome} | {
 _RIGHT_ALIGNED = frozenset(int(c) for c in (Column.STATUS, Column.LATENCY))
 _OUTCOME_COLUMN = int(Column.OUTCOME)
 _RESULT_COLUMN = int(Column.RESULT)
+_PROVIDER_COLUMN = int(Column.PROVIDER)
+_TIME_COLUMN = int(Column.TIME)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -91,9 +88,16 @@ def format_row(exchange: Exchange, provider_label: str | None = None) -> tuple[s
 
 
 def result_tooltip(exchange: Exchange) -> str | None:
-    """Meaning and hint of an exchange, for the Result column's tooltip."""
-    parts = [p for p in (exchange.meaning or exchange.message, exchange.hint) if p]
-    return "\n".join(dict.fromkeys(parts)) or None
+    """The Result column's tooltip: the whole summary (the cell may be elided), then meaning and hint."""
+    summary = exchange.summary
+    extra = [p for p in (exchange.meaning or exchange.message, exchange.hint) if p and p not in summary]
+    return "\n".join(dict.fromkeys([summary, *extra] if summary else extra)) or None
+
+
+def short_provider_name(provider_id: str, label: str | None) -> str:
+    """The name a narrow column shows: the label's first word ("YCloud" of "YCloud WhatsApp"), else the id."""
+    words = (label or "").split()
+    return (words[0].strip("()[]{},;:") if words else "") or provider_id
 
 
 class LogTableModel(QAbstractTableModel):
@@ -109,71 +113,45 @@ class LogTableModel(QAbstractTableModel):
         capacity: Most rows shown at once (the store's capacity).
     """
 
-    _wake_requested = Signal()
-
     def __init__(self, store: LogStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.capacity = store.capacity
         self._rows: list[Exchange] = []  # row r is self._rows[r]
         self._next_seq = store.next_seq
-        self._lock = threading.Lock()
-        self._pending: list[list[Exchange]] = []
         self._since_freeze = 0
-        self._wake_pending = False
         self._cache: dict[int, tuple[str, ...]] = {}
-        self._provider_labels: dict[str, str] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(FLUSH_INTERVAL_MS)
-        self._timer.timeout.connect(self.flush_now)
-        self._wake_requested.connect(self._on_wake_requested)
+        self._provider_labels: dict[str, str] = {}  # short names, for the Provider column
+        self._provider_full: dict[str, str] = {}  # whole labels, for its tooltip
+        self._feed = StoreFeed(store, FLUSH_INTERVAL_MS, self)  # batches from any thread, on this one
+        self._feed.ready.connect(self.flush_now)
+        self._feed.cleared.connect(self._on_store_cleared)
         self._brushes = {o: QBrush(QColor(c)) for o, c in OUTCOME_COLORS.items()}
         bold = QFont()
         bold.setBold(True)
         self._outcome_font = {o: (None if o in (Outcome.OK, Outcome.REFUSED) else bold) for o in Outcome}
-        # A weak listener: the store must not keep a dropped model alive.
-        ref = weakref.ref(self)
-
-        def listener(batch: list[Exchange]) -> None:
-            model = ref()
-            if model is not None:
-                model._on_store_appended(batch)
-
-        self._unsubscribe: Callable[[], None] | None = store.subscribe(listener)
-        unsubscribe = self._unsubscribe
-        self.destroyed.connect(lambda *_: _safe_call(unsubscribe))
         existing = store.snapshot()
         if existing:
             self._rows = existing
             self._next_seq = existing[-1].seq + 1
 
-    def _on_store_appended(self, batch: list[Exchange]) -> None:
-        with self._lock:
-            self._pending.append(batch)
-            if self._wake_pending:
-                return
-            self._wake_pending = True
-        self._wake_requested.emit()  # queued when called off the GUI thread
-
     @Slot()
-    def _on_wake_requested(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
+    def _on_store_cleared(self) -> None:
+        """The store was emptied (Clear log): show no rows; new ones follow from the store's next sequence number."""
+        self.beginResetModel()
+        self._rows = self.store.snapshot()  # rows added since the clear, if any
+        self._cache.clear()
+        self._next_seq = self._rows[-1].seq + 1 if self._rows else self.store.next_seq
+        self.endResetModel()
 
     def detach(self) -> None:
         """Stop listening to the store (rows already shown stay)."""
-        if self._unsubscribe is not None:
-            _safe_call(self._unsubscribe)
-            self._unsubscribe = None
+        self._feed.stop()
 
     @Slot()
     def flush_now(self) -> None:
         """Apply every queued batch now: one removal from the front, then one insertion at the end."""
-        with self._lock:
-            batches, self._pending = self._pending, []
-            self._wake_pending = False
-        entries = self._collect(batches)
+        entries = self._collect(self._feed.take())
         if not entries:
             return
         shown = len(self._rows)
@@ -248,8 +226,9 @@ class LogTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def set_provider_labels(self, labels: dict[str, str]) -> None:
-        """Show these labels instead of provider ids in the Provider column."""
-        self._provider_labels = dict(labels)
+        """Name providers by these labels' short forms in the Provider column (the whole label in its tooltip)."""
+        self._provider_full = dict(labels)
+        self._provider_labels = {pid: short_provider_name(pid, label) for pid, label in labels.items()}
         self._cache.clear()
         if self._rows:
             column = int(Column.PROVIDER)
@@ -292,22 +271,31 @@ class LogTableModel(QAbstractTableModel):
         if role == _ALIGN:
             return _ALIGN_RIGHT if column in _RIGHT_ALIGNED else None
         if role == _TOOLTIP:
-            return PRIVACY.mask(result_tooltip(exchange) or "") or None if column == _RESULT_COLUMN else None
+            return self._tooltip(exchange, column)
         if role == ExchangeRole:
             return exchange
         if role == SeqRole:
             return exchange.seq
         return None
 
+    def _tooltip(self, exchange: Exchange, column: int) -> str | None:
+        """The whole text of a cell the column may elide (asked for on hover only)."""
+        if column == _RESULT_COLUMN:
+            return PRIVACY.mask(result_tooltip(exchange) or "") or None
+        if column == _PROVIDER_COLUMN:
+            label = self._provider_full.get(exchange.provider)
+            return f"{label} ({exchange.provider})" if label and label != exchange.provider else exchange.provider
+        if column == _TIME_COLUMN:
+            millis = int((exchange.started_at % 1.0) * 1000)
+            return f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(exchange.started_at))}.{millis:03d}"
+        if 0 <= column < len(HEADERS):
+            return self.formatted(exchange)[column] or None
+        return None
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
-
-
-def _safe_call(func: Callable[[], None]) -> None:
-    with contextlib.suppress(ValueError):  # already unsubscribed
-        func()
 
 
 class LogFilterProxy(QSortFilterProxyModel):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -28,21 +30,39 @@ from PySide6.QtWidgets import (
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange
-from console.ui.log_model import Column, ExchangeRole, LogFilterProxy, LogTableModel, SeqRole
+from console.ui import theme
+from console.ui.log_model import Column, ExchangeRole, LogFilterProxy, LogTableModel, SeqRole, short_provider_name
+from console.ui.privacy import personal_input
 
 ROW_HEIGHT = 22
 TEXT_FILTER_DELAY_MS = 150
+#: Each column's width with room to spare (Time, Status and Latency are measured in the table's font instead).
 COLUMN_WIDTHS = {
     Column.TIME: 88,
     Column.PROVIDER: 76,
-    Column.OPERATION: 104,
+    Column.OPERATION: 110,
     Column.ENV: 72,
     Column.METHOD: 52,
     Column.STATUS: 48,
     Column.LATENCY: 62,
     Column.OUTCOME: 104,
-    Column.CODE: 100,
+    Column.CODE: 90,
 }
+#: The least width of the columns that give way in a narrow pane (their text elides; the tooltip has it all).
+#: The Provider column never gets narrower than the longest short name (:meth:`LogView.set_providers`).
+SHRINKING_MIN_WIDTHS = {
+    Column.PROVIDER: 64,
+    Column.OPERATION: 52,
+    Column.ENV: 44,
+    Column.OUTCOME: 52,
+    Column.CODE: 36,
+}
+#: Text that must always show whole in the columns that keep their width.
+_WHOLE_TEXT = {Column.TIME: "00:00:00.000", Column.STATUS: "000", Column.LATENCY: "0000 ms"}
+#: The Result column (the last, stretched) keeps at least this much before the others give way.
+RESULT_MIN_WIDTH = 110
+#: Below this, the table scrolls sideways (the other columns are at their least widths by then).
+RESULT_FLOOR_WIDTH = 48
 OUTCOME_CHOICES = (("All outcomes", "all"), ("OK", "ok"), ("Errors", "errors"))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -75,24 +95,28 @@ class LogView(QWidget):
         self.proxy = LogFilterProxy(self.model, self)
         self._follow_tail = True
         self._last_selected: Exchange | None = None
+        self._fitting = False  # the view itself is setting column widths
+        self._user_sized = False  # the user dragged a column: the view stops fitting them
 
         self.provider_combo = QComboBox()
         self.provider_combo.addItem("All providers", None)
-        self.provider_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        theme.compact_combo(self.provider_combo, 8)  # long provider names elide, they do not widen the bar
         self.outcome_combo = QComboBox()
         for label, group in OUTCOME_CHOICES:
             self.outcome_combo.addItem(label, group)
-        self.search = QLineEdit()
+        theme.compact_combo(self.outcome_combo, 8)
+        self.search = personal_input(QLineEdit())  # it often holds a number: dots when screen-sharing
         self.search.setPlaceholderText("Filter log (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.count_label.setMinimumWidth(120)
+        # Room for the usual counts without jitter; a longer "M of N rows" takes what the search field gives up.
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance("0,000 rows"))
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
 
-        bar = QHBoxLayout()
+        bar = self._bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.provider_combo)
         bar.addWidget(self.outcome_combo)
@@ -140,11 +164,64 @@ class LogView(QWidget):
         vertical.hide()
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        # Qt never stretches the last section below the size it had when stretching began: make that small.
+        header.resizeSection(Column.RESULT, RESULT_FLOOR_WIDTH)
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
         table.setColumnHidden(Column.METHOD, True)  # the detail pane shows it; the Result column needs the room
+        self._natural = {c: int(w) for c, w in COLUMN_WIDTHS.items()}
+        self._least = {c: int(w) for c, w in SHRINKING_MIN_WIDTHS.items()}
+        for column, text in _WHOLE_TEXT.items():  # the cell's text and the header's, whole, with the margins
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            cell, heading = table.fontMetrics().horizontalAdvance(text), header.fontMetrics().horizontalAdvance(title)
+            self._natural[column] = max(cell, heading) + 14
+        self._fit_columns()
+        header.sectionResized.connect(self._on_section_resized)
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_columns()
+        return False
+
+    def _fit_columns(self) -> None:
+        """Column widths for the table's width: natural ones with room, else the elidable columns give way.
+
+        Time, Status and Latency always show whole; Provider, Operation, Env, Outcome and Code shrink in
+        proportion down to their least widths so that the Result column keeps its least width.
+        Once the user drags a column, the widths are theirs.
+        """
+        if self._user_sized:
+            return
+        table = self.table
+        shown = [c for c in self._natural if not table.isColumnHidden(c)]
+        widths = {c: self._natural[c] for c in shown}
+        room = table.viewport().width() - RESULT_MIN_WIDTH
+        shrinking = [c for c in shown if c in self._least]
+        if sum(widths.values()) > room and shrinking:
+            budget = room - sum(w for c, w in widths.items() if c not in self._least)
+            giving = set(shrinking)
+            while giving:  # shrink in proportion; a column at its least width leaves the rest to the others
+                share = (budget - sum(self._least[c] for c in shrinking if c not in giving)) / sum(
+                    self._natural[c] for c in giving
+                )
+                floored = {c for c in giving if self._natural[c] * share < self._least[c]}
+                for c in floored or giving:
+                    widths[c] = self._least[c] if floored else int(self._natural[c] * share)
+                giving = giving - floored if floored else set()
+        header = table.horizontalHeader()
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    @Slot(int, int, int)
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != Column.RESULT and self.table.isVisible():
+            self._user_sized = True
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -156,13 +233,24 @@ class LogView(QWidget):
             self.provider_combo.clear()
             self.provider_combo.addItem("All providers", None)
             for provider_id, label in providers:
-                self.provider_combo.addItem(label, provider_id)
+                self.provider_combo.addItem(short_provider_name(provider_id, label), provider_id)
+                index = self.provider_combo.count() - 1
+                self.provider_combo.setItemData(index, label, Qt.ItemDataRole.ToolTipRole)
             index = self.provider_combo.findData(current) if current is not None else 0
             self.provider_combo.setCurrentIndex(max(index, 0))
         finally:
             self.provider_combo.blockSignals(False)
         self.model.set_provider_labels(dict(providers))
+        names = [short_provider_name(pid, label) for pid, label in providers]
+        longest = max((self.table.fontMetrics().horizontalAdvance(name) for name in names), default=0) + 14
+        self._least[Column.PROVIDER] = max(SHRINKING_MIN_WIDTHS[Column.PROVIDER], min(longest, 120))
+        self._natural[Column.PROVIDER] = max(COLUMN_WIDTHS[Column.PROVIDER], self._least[Column.PROVIDER])
+        self._fit_columns()
         self._on_provider_combo_changed()
+
+    def add_to_bar(self, widget: QWidget) -> None:
+        """Put ``widget`` at the right end of the filter bar (e.g. the latency chart's button)."""
+        self._bar.addWidget(widget)
 
     @Slot()
     def focus_filter(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QMargins, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -14,18 +16,17 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from console import APP_NAME, __version__
 from console.core.logstore import LogStore
-from console.ui import theme
+from console.ui import privacy, theme
 from console.ui.bridge import CoreBridge
 from console.ui.exports import Exporter
-from console.ui.menus import build_menus
-from console.ui.phone_view import PhoneView
+from console.ui.privacy import PRIVACY, PrivateStatusBar
 from console.ui.real_send import RealSendGate
+from console.ui.screen_fit import LEFT_MIN, MIDDLE_MIN, RIGHT_MIN, fits, pane_sizes, window_rect
 from console.ui.send_pipeline import SendPipeline
 
 if TYPE_CHECKING:
@@ -34,8 +35,12 @@ if TYPE_CHECKING:
     from console.ui.detail_view import DetailView
     from console.ui.history_dialog import HistoryDialog
     from console.ui.inspector import InspectorTabs
+    from console.ui.latency_chart import LatencyChart
     from console.ui.listener_panel import ListenerPanel
+    from console.ui.log_pane import LogPane
     from console.ui.log_view import LogView
+    from console.ui.menus import MenuActions
+    from console.ui.phone_view import PhoneView
     from console.ui.profiles_ui import ProfileController
     from console.ui.provider_form import ProviderForm
     from console.ui.timeline_view import TimelineView
@@ -67,8 +72,10 @@ class MainWindow(QMainWindow):
     def __init__(self, store: LogStore, bridge: CoreBridge, *, panes_now: bool = True) -> None:
         """Build the window; with ``panes_now=False`` the log and detail panes wait for :meth:`build_panes`."""
         super().__init__()
+        self.setStatusBar(PrivateStatusBar())  # its messages are masked in screen-sharing mode
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(1600, 940)
+        self._panes_pending = True  # the panes get their proportions once the window has its size
+        self._panes_restored = False  # the user's own pane sizes came back from the saved state
         self.store = store
         self.bridge = bridge
         self.service: ConsoleService | None = None
@@ -81,36 +88,43 @@ class MainWindow(QMainWindow):
 
         self.provider_list = QListWidget()
         self.provider_list.setObjectName("provider_list")
-        self.provider_list.setMaximumWidth(260)
-        self.phone = PhoneView()
+        self.provider_list.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long name elides (whole in the tooltip)
+        self.provider_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.phone: PhoneView
+        self.phone_area: QScrollArea
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.provider_list)
-        left.addWidget(self.phone)
+        left.addWidget(_placeholder(""))
         left.setSizes([180, 500])
+        left.setMinimumWidth(LEFT_MIN)
 
         self.form_stack = QStackedWidget()
         self.form_stack.addWidget(QLabel("Starting the simulators…", alignment=Qt.AlignmentFlag.AlignCenter))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form_stack)
-        scroll.setMinimumWidth(470)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # a wide form scrolls, never clips
+        scroll = self.form_area = _pane_scroll(self.form_stack, "form_area")  # a wide form scrolls, never clips
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setMinimumWidth(MIDDLE_MIN)
 
         self.log: LogView
         self.detail: DetailView
         self.timeline: TimelineView
         self.listener_panel: ListenerPanel
         self.lower_tabs: InspectorTabs
+        self.latency: LatencyChart
+        self.log_pane: LogPane
+        self.menu: MenuActions
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_placeholder("Opening the log…"))
         right.addWidget(_placeholder(""))
         right.setSizes([520, 320])
+        # Explicit least widths (the middle's too): what the panes hold can never push the window off the screen.
+        right.setMinimumWidth(RIGHT_MIN)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, scroll, right):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([200, 560, 840])
-        self.splitter.setStretchFactor(2, 1)
+        for index, stretch in enumerate((0, 0, 1)):  # a wider window widens the log; the side panes keep theirs
+            self.splitter.setStretchFactor(index, stretch)
         self._inner = {"left": left, "right": right}
         self.setCentralWidget(self.splitter)
 
@@ -127,8 +141,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.history_banner, 2)
 
         self.provider_list.currentRowChanged.connect(self._on_provider_changed)
-        self.phone.code_chosen.connect(self._on_code_chosen)
-        bridge.phone_received.connect(self.phone.add_message)
         bridge.internal_error.connect(self.show_banner)
         bridge.history_problem.connect(self.show_history_problem)
         bridge.verification_changed.connect(self._on_verification_changed)
@@ -137,42 +149,60 @@ class MainWindow(QMainWindow):
         self._panes_built = False
         if panes_now:
             self.build_panes()
+        self.fit_to_screen()
 
     def build_panes(self) -> None:
         """Create the log and detail panes in place of their placeholders (once).
 
-        Their modules and Qt classes cost ~25 ms on first use, so run_gui shows the window's first frame,
-        then calls this at once; everything else (tests, the self-test) builds them in the constructor.
+        Their modules and Qt classes cost ~25 ms on first use (the phone's more, with what its records import),
+        so run_gui shows the window's first frame, then calls this at once; everything else (tests, the
+        self-test) builds them in the constructor.
         """
         if self._panes_built:
             return
         from console.ui.inspector import InspectorTabs
-        from console.ui.listener_panel import ListenerPanel
-        from console.ui.log_view import LogView
+        from console.ui.log_pane import LogPane
+        from console.ui.menus import build_menus
+        from console.ui.phone_view import PhoneView
 
-        self.listener_panel = ListenerPanel()
-        self.log = LogView(self.store)
-        top = self.log_column = QWidget()  # kept referenced: replaceWidget does not take Python ownership
-        column = QVBoxLayout(top)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.listener_panel)
-        column.addWidget(self.log, 1)
+        self.phone = PhoneView()
+        # The phone scrolls inside the pane rather than widening it when its messages or buttons need more room.
+        self.phone_area = _pane_scroll(self.phone, "phone_area")
+        _replace(self._inner["left"], [self.phone_area])
+        self.phone.code_chosen.connect(self._on_code_chosen)
+        self.bridge.phone_received.connect(self.phone.add_message)
+        self.menu = build_menus(self.menuBar(), self, self.exporter.ask)
+        self.mask_action, self.history_masking_action = self.menu.mask, self.menu.history_masking
+        top = self.log_pane = LogPane(self.store, self.menu.latency_chart)
+        self.listener_panel, self.log, self.latency = top.listener_panel, top.log, top.latency
         self.lower_tabs = InspectorTabs(self.store, lambda: self.service)
         self.detail, self.timeline = self.lower_tabs.detail, self.lower_tabs.timeline
-        right = self._inner["right"]
-        sizes = right.sizes()
-        for index, pane in enumerate((top, self.lower_tabs)):
-            placeholder = right.replaceWidget(index, pane)
-            if placeholder is not None:
-                placeholder.deleteLater()
-        right.setSizes(sizes)
+        _replace(self._inner["right"], [top, self.lower_tabs])
         self.log.exchange_selected.connect(self.lower_tabs.show_exchange)
+        self.bridge.phone_received.connect(self.lower_tabs.add_phone_message)  # the timeline's phone lane
         self.detail.reopen_requested.connect(self.reopen)
         self.detail.debug_requested.connect(self.debug_exchange)
         self.timeline.exchange_chosen.connect(self.log.select_exchange)
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
-        self.mask_action, self.history_masking_action = build_menus(self.menuBar(), self, self.exporter.ask)
+        self.store.on_cleared(self._on_log_cleared)
         self._panes_built = True
+
+    def quit_console(self) -> None:
+        """File > Quit: close the window (the app saves its state and stops the core)."""
+        self.close()
+
+    def clear_log(self) -> None:
+        """Empty the log pane (history keeps every row); the detail pane and the chart follow."""
+        self.store.clear()
+        self.statusBar().showMessage("Log cleared; history keeps every row (File > Search history).", 8000)
+
+    def _on_log_cleared(self) -> None:
+        self.lower_tabs.detail.show_exchange(None)
+
+    def show_latency_chart(self, on: bool) -> None:
+        """Open the latency chart beside the log (pyqtgraph loads then), or close it."""
+        if self._panes_built:
+            self.log_pane.show_chart(on)
 
     @property
     def profiles(self) -> ProfileController | None:
@@ -243,14 +273,13 @@ class MainWindow(QMainWindow):
 
     def set_privacy(self, on: bool) -> None:
         """Screen-sharing mode: phone numbers and codes masked in the log, detail, phone and timeline."""
-        from console.ui.privacy import PRIVACY
-
         PRIVACY.enabled = on
         self.log.model.refresh_privacy()
         if self.history_dialog is not None:
             self.history_dialog.model.layoutChanged.emit()
         self.phone.refresh_privacy()
         self.lower_tabs.refresh_privacy()
+        privacy.refresh(QApplication.allWidgets())
         self.statusBar().showMessage("Numbers and codes masked on screen" if on else "Numbers and codes shown", 5000)
 
     def lock_secrets(self) -> None:
@@ -284,7 +313,7 @@ class MainWindow(QMainWindow):
         for pid, form in forms.items():
             item = QListWidgetItem(form.spec.label)
             item.setData(Qt.ItemDataRole.UserRole, pid)
-            item.setToolTip(form.spec.summary)
+            item.setToolTip(f"{form.spec.label}\n{form.spec.summary}")
             self.provider_list.addItem(item)
             self.form_stack.addWidget(form)
             self.pipeline.wire(form)
@@ -292,6 +321,17 @@ class MainWindow(QMainWindow):
         self.sim_status.setText(simulator_text)
         if forms:
             self.provider_list.setCurrentRow(0)
+        self._fit_middle_to_forms()
+
+    def _fit_middle_to_forms(self) -> None:
+        """The middle pane at least as wide as the widest form needs: a form never scrolls sideways."""
+        area = self.form_area
+        need = max((form.minimumSizeHint().width() for form in self.forms.values()), default=0)
+        need += 2 * area.frameWidth() + area.verticalScrollBar().sizeHint().width()
+        if need > area.minimumWidth():
+            area.setMinimumWidth(need)
+            if not self._panes_restored:
+                self._apply_pane_sizes()
 
     def select_provider(self, provider_id: str) -> None:
         for row in range(self.provider_list.count()):
@@ -343,30 +383,111 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------------------------------ state
+    def fit_to_screen(self) -> None:
+        """Size and place the window on the screen it is on, and give the panes their proportions.
+
+        On first launch, and when the saved geometry does not fit this screen: no window manager may be there
+        to do it, and a window larger than the screen hides the Send button and the status bar.
+        """
+        self._panes_pending = True
+        self._panes_restored = False
+        # The frame (title bar, borders) is known once the window is shown; the whole of it must fit.
+        frame, inner = self.frameGeometry(), self.geometry()
+        margins = QMargins(
+            inner.left() - frame.left(),
+            inner.top() - frame.top(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
+        rect = window_rect(self._available()).marginsRemoved(margins)
+        self.setGeometry(rect)
+        if self.isVisible() and self.size() == rect.size():
+            self._apply_pane_sizes()
+
+    def _available(self) -> QRect:
+        """The available geometry (without panels and docks) of the screen the window is on."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _apply_pane_sizes(self) -> None:
+        """The panes' proportions for the splitter's width and height (see :func:`screen_fit.pane_sizes`)."""
+        self._panes_pending = False
+        handles = self.splitter.handleWidth() * (self.splitter.count() - 1)
+        self.splitter.setSizes(pane_sizes(self.splitter.width() - handles, self.form_area.minimumWidth()))
+        height = self.splitter.height()
+        list_height = max(120, min(round(height * 0.24), 200))
+        self._inner["left"].setSizes([list_height, max(height - list_height, 0)])
+        log_height = round(height * 0.6)
+        self._inner["right"].setSizes([log_height, max(height - log_height, 0)])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._panes_pending:
+            self._apply_pane_sizes()
+        if not event.spontaneous():  # a window manager's frame may push the window off the screen: pull it back
+            QTimer.singleShot(0, self, self._keep_frame_on_screen)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)  # the central widget already has its new size (the layout saw the event first)
+        if self._panes_pending and self.isVisible():
+            self._apply_pane_sizes()
+
+    def _keep_frame_on_screen(self) -> None:
+        """With a window manager, the frame around the window must fit too: fit again, frame included."""
+        if not (fits(self.frameGeometry(), self._available()) or self.isMaximized() or self.isFullScreen()):
+            self.fit_to_screen()
+
     def ui_state(self) -> dict[str, Any]:
-        state = {
-            "geometry": self.saveGeometry().toHex().toStdString(),
-            "splitter": self.splitter.saveState().toHex().toStdString(),
-        }
-        for name, splitter in self._inner.items():
-            state[f"splitter_{name}"] = splitter.saveState().toHex().toStdString()
+        """The window's geometry, pane sizes and chosen provider, to save (see :mod:`console.ui.window_state`)."""
+        from console.ui import window_state
+
         form = self.current_form()
-        if form is not None:
-            state["provider"] = form.spec.id
-        return state
+        return window_state.saved_state(self, self._saved_splitters(), form.spec.id if form is not None else None)
 
     def restore_ui_state(self, state: dict[str, Any]) -> None:
-        if "geometry" in state:
-            self.restoreGeometry(QByteArray.fromHex(state["geometry"].encode()))
-        if "splitter" in state:
-            self.splitter.restoreState(QByteArray.fromHex(state["splitter"].encode()))
-        for name, splitter in self._inner.items():
-            if f"splitter_{name}" in state:
-                splitter.restoreState(QByteArray.fromHex(state[f"splitter_{name}"].encode()))
+        """The saved geometry and panes, if the window would fit a screen; else the window fits itself to this one."""
+        from console.ui import window_state
+
+        restored = window_state.restore(self, self._saved_splitters(), state)
+        if restored is window_state.Restored.MUST_FIT:
+            self.fit_to_screen()
+        elif restored is not window_state.Restored.NOTHING:
+            self._panes_pending = False
+            self._panes_restored = restored is window_state.Restored.PANES
+        if self._panes_built:
+            self.log_pane.restored()
+
+    def _saved_splitters(self) -> dict[str, QSplitter]:
+        splitters = {"splitter": self.splitter}
+        splitters.update((f"splitter_{name}", splitter) for name, splitter in self._inner.items())
+        if self._panes_built:
+            splitters["splitter_log"] = self.log_pane.split
+        return splitters
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         event.accept()
+
+
+def _replace(splitter: QSplitter, panes: list[QWidget]) -> None:
+    """Put ``panes`` in place of the splitter's placeholders (its last widgets), keeping the sizes."""
+    sizes = splitter.sizes()
+    first = splitter.count() - len(panes)
+    for index, pane in enumerate(panes, start=first):
+        placeholder = splitter.replaceWidget(index, pane)
+        if placeholder is not None:
+            placeholder.deleteLater()
+    splitter.setSizes(sizes)
+
+
+def _pane_scroll(widget: QWidget, name: str) -> QScrollArea:
+    """``widget`` in a frameless scroll area that follows the pane's size (it scrolls only when it must)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
 
 
 def _placeholder(text: str) -> QLabel:

@@ -18,6 +18,7 @@ from console.ui.credentials_box import CredentialsBox
 from console.ui.environment_row import EnvironmentRow
 from console.ui.generated_code_row import GeneratedCodeRow
 from console.ui.operation_tabs import OperationPage, OperationTabs
+from console.ui.privacy import show_text
 from console.ui.profile_row import ProfileRow
 from console.ui.scenario_row import ScenarioRow
 from console.ui.verification_prompt import VerificationPrompt
@@ -49,7 +50,8 @@ class ProviderForm(QWidget):
         submitted(object): an OperationRequest, when the user presses the action button (or Ctrl+Enter).
         lookup_requested(str): an operation id whose result should fill choice lists (e.g. "sounds").
         window_closed(str): the prompted verification's window has passed (the app marks it expired).
-        scenario_chosen(str): the simulator error case to answer the next request with ("none": normal).
+        scenario_chosen(str, bool): the simulator error case to answer with ("none": normal) and whether it stays
+            on until turned off (False: the next request only).
         profile_save_requested(str): save the environment and typed credentials as this profile.
         profile_import_requested(str, str): a profile name and a ``.env`` path to import credentials from
             ("": from the environment variables).
@@ -61,7 +63,7 @@ class ProviderForm(QWidget):
     submitted = Signal(object)
     lookup_requested = Signal(str)
     window_closed = Signal(str)
-    scenario_chosen = Signal(str)
+    scenario_chosen = Signal(str, bool)
     profile_save_requested = Signal(str)
     profile_import_requested = Signal(str, str)
     profile_delete_requested = Signal(str)
@@ -81,6 +83,8 @@ class ProviderForm(QWidget):
         self.simulator_url = simulator_url
         self.today = today
         self._busy = False
+        self._statuses: dict[str, tuple[str, str]] = {}  # operation id -> its last status line and style
+        self._asked_on = ""  # the tab whose request is in flight (or was last)
         self._build(credential_hints)
         self._on_env_changed()
 
@@ -187,8 +191,8 @@ class ProviderForm(QWidget):
         self._on_env_changed()
 
     def scenario_used(self) -> None:
-        """The simulator answered with the chosen case: back to normal (a case applies once)."""
-        self.scenario_row.reset()
+        """The simulator answered: a case for the next request only is spent; one kept until turned off stays."""
+        self.scenario_row.used()
 
     def _on_env_changed(self) -> None:
         env = self.env_id
@@ -242,6 +246,14 @@ class ProviderForm(QWidget):
         op = self.spec.operation(self.operation_id)
         self.action_button.setText(ACTION_TEXT[op.kind])
         self._show_code_row()
+        self._show_status(*self._statuses.get(op.id, ("", "")))  # each operation's own last result
+
+    def _show_status(self, text: str, style: str, operation: str | None = None) -> None:
+        """The status line under the action button, kept per operation (switching tabs shows that tab's)."""
+        self._statuses[operation or self.operation_id] = (text, style)
+        if operation is None or operation == self.operation_id:
+            self.status.setStyleSheet(style)
+            show_text(self.status, text)
 
     def _show_code_row(self) -> None:
         """The generated-code options, where the current send carries a code the console makes."""
@@ -328,16 +340,16 @@ class ProviderForm(QWidget):
         self._busy = busy
         self.action_button.setEnabled(not busy)
         if busy:
-            theme.muted(self.status)
-            self.status.setText("Sending…")
+            self._asked_on = self.operation_id  # its result is said under this tab, even if the user moves on
+            self._show_status("Sending…", theme.colour_style(theme.MUTED))
 
     def show_result(self, result: OperationResult) -> None:
         """Say what happened under the button, mark a refused field, prefill the check tab after a send."""
         ex = result.exchange
-        theme.set_colour(self.status, theme.OUTCOME_COLOURS.get(ex.outcome.value, theme.MUTED))
-        self.status.setText(self._status_text(ex))
+        text = self._status_text(ex)
         if result.data.get("secret"):  # a secret the provider issued: shown here once, never recorded
-            self.status.setText(f"{self.status.text()}\nSecret (shown once, not kept): {result.data['secret']}")
+            text += f"\nSecret (shown once, not kept): {result.data['secret']}"
+        self._show_status(text, theme.status_style(ex.outcome.value), self._asked_on or self.operation_id)
         refused = self.current_page().fields.get(ex.error_field) or self.credentials.get(ex.error_field)
         if refused is not None:  # the field the console refused, as the refusal names it (never guessed)
             refused.mark_error(True)
@@ -348,6 +360,8 @@ class ProviderForm(QWidget):
             v = result.verification
             if prompt:
                 self.prompt.start(str(prompt), v.id if v else "", v.expires_at if v else None)
+            elif v is not None and ex.ok:
+                self.prompt.follow(v.id)  # nothing for the user to do: "Verified." when it ends
             else:
                 self.prompt.clear()
 

@@ -86,18 +86,16 @@ class RealSendGate:
         """Ask before the first request outside the simulator (once per run) and before a flagged real send.
 
         The modal question runs outside the task (qasync.asyncWrap), with the spend guard's figures in it.
-        Input the service will refuse anyway (and record why) is not worth a question.
+        Validation comes first: input the service will refuse anyway (a missing credential, a refused field) is
+        not worth a question; the service records why, and the form shows it.
         """
         import qasync
 
-        from console.core.errors import InputError
         from console.providers.spec import OperationKind
 
         if request.env == "simulator" or self.service is None:
             return True
-        try:
-            self.service.checked_fields(request)
-        except (InputError, KeyError):
+        if await self.service.preflight(request):
             return True
         numbers: list[str] = []
         problems: list[str] = []

@@ -117,9 +117,36 @@ async def _drive(console: Any) -> dict[str, Any]:
             checks.extend(await _callbacks(console, pid))
             rows = console.window.log.model.rowCount()
             checks.append({"provider": pid, "operation": "log_rows", "ok": rows > 0, "rows": rows})
+        checks.append(await _pictures(console))
     finally:
         await console.stop()
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
+
+
+async def _pictures(console: Any) -> dict[str, Any]:
+    """The latency chart opened beside the log (pyqtgraph, from the bundle too) and each picture saved as PNG."""
+    import asyncio
+    from pathlib import Path
+
+    window = console.window
+    window.menu.latency_chart.trigger()
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        if window.latency.is_built:
+            break
+    folder = Path(os.environ["OTP_CONSOLE_HOME"])
+    saved = []
+    for name, picture in (
+        ("latency", window.latency),
+        ("lanes", window.timeline.lanes),
+        ("rate", window.listener_panel.rate),
+    ):
+        path = folder / f"{name}.png"
+        await asyncio.wrap_future(picture.save_png(str(path)))
+        saved.append(path.is_file() and path.stat().st_size > 0)
+    series = window.latency.series_names()
+    ok = window.latency.is_built and bool(series) and all(saved)
+    return {"provider": "*", "operation": "pictures", "ok": ok, "series": series, "png_saved": saved}
 
 
 async def _callbacks(console: ConsoleApp, pid: str) -> list[dict[str, Any]]:
@@ -157,6 +184,9 @@ def run_self_test() -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     home = tempfile.mkdtemp(prefix="otp-console-selftest-")
     os.environ["OTP_CONSOLE_HOME"] = home
+    from console.core.settings import Settings, save_settings
+
+    save_settings(Settings(listener_port=0))  # any free port: the user's 8765 stays theirs
     started = time.perf_counter()
     try:
         from PySide6.QtCore import qInstallMessageHandler

@@ -64,10 +64,10 @@ class SendPipeline(QObject):
     async def send(self, request: OperationRequest) -> None:
         """Consent, unlock, run, then show the result in the form and select its row in the log."""
         form = self.form_for(request.provider)
-        if not await self.gate.confirm(form, request):
-            return
         if request.profile and self.profiles is not None:
             await self.profiles.ensure_unlocked()  # still locked: the service records a clear refused row
+        if not await self.gate.confirm(form, request):  # after the input is known good: never before
+            return
         result = await self._run(form, request)
         if result is not None:
             if "choices" in result.data:

@@ -1,46 +1,49 @@
-"""A verification's timeline: the request, its answer, each callback and check, with the gaps between them."""
+"""A verification's timeline: swim lanes over the step list (request, answer, callbacks, checks, the gaps)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Verification
 from console.ui import theme
+from console.ui.lane_chart import PhoneMessageLike, gap_text, step_name
 from console.ui.privacy import PRIVACY
+from console.ui.swimlanes import HEIGHT as LANES_HEIGHT
+from console.ui.swimlanes import SwimlaneView
+
+__all__ = ["COLUMNS", "PHONE_MEMORY", "TimelineView", "gap_text", "step_name"]
 
 COLUMNS = ("Time", "Gap", "Step", "What happened", "Signature")
+PHONE_MEMORY = 500  # the virtual phone's newest messages, kept for the phone lane
 
 
-def step_name(ex: Exchange) -> str:
-    """What an exchange is in a verification's life, in a tester's words."""
-    if ex.operation == "webhook":
-        return f"callback {ex.channel}".strip()
-    if ex.operation in ("forward", "replay"):
-        return f"{ex.operation}ed" if ex.operation == "forward" else "replayed"
-    if ex.checked_by:
-        return f"check by the {ex.checked_by}"
-    return f"{ex.operation} · {ex.channel}" if ex.channel else ex.operation
+def ended_text(v: Verification) -> str:
+    """When a final verification ended and how long after its start ("Verified at 12:00:01.012, 1.0 s after…").
 
-
-def gap_text(seconds: float) -> str:
-    if seconds < 1:
-        return f"+{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"+{seconds:.1f} s"
-    return f"+{seconds / 60:.1f} min"
+    The end is the moment it became final (a later check does not move it).
+    """
+    end = v.end_time if v.end_time is not None else v.updated_at
+    took = max(0.0, end - v.created_at)
+    when = dt.datetime.fromtimestamp(end).strftime("%H:%M:%S.%f")[:-3]
+    return f"{v.state.value.capitalize()} at {when}, {took:.1f} s after the start."
 
 
 class TimelineView(QWidget):
-    """Shows one verification; counts down while it is pending.
+    """Shows one verification as swim lanes over a list of its steps; counts down while it is pending.
+
+    Attributes:
+        lanes: the picture: console, provider, phone and listener lanes (:class:`SwimlaneView`).
+        tree: the same steps as rows, with the full text.
 
     Signals:
-        exchange_chosen(str): the user picked a step; the log selects that exchange.
+        exchange_chosen(str): the user picked a step (a row or a mark); the log selects that exchange.
         expired(str): a pending verification's window just closed (the app marks it expired).
     """
 
@@ -68,7 +71,26 @@ class TimelineView(QWidget):
         for column, width in enumerate((95, 75, 170, 330)):
             self.tree.setColumnWidth(column, width)
         self.tree.itemClicked.connect(self._on_clicked)
-        layout.addWidget(self.tree, 1)
+        self.lanes = SwimlaneView()
+        self.lanes.exchange_chosen.connect(self.exchange_chosen)
+        scroll = QScrollArea()
+        scroll.setObjectName("timeline_lanes_scroll")
+        scroll.setWidget(self.lanes)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(LANES_HEIGHT // 2)
+        scroll.setMaximumHeight(LANES_HEIGHT + scroll.horizontalScrollBar().sizeHint().height() + 2)
+        self.lanes_scroll = scroll
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(scroll)
+        self.split.addWidget(self.tree)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([scroll.maximumHeight(), 200])
+        layout.addWidget(self.split, 1)
+        self._phone: deque[PhoneMessageLike] = deque(maxlen=PHONE_MEMORY)
+        self._found: list[Exchange] = []
+        self._lanes_of: str | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._tick)
@@ -78,7 +100,9 @@ class TimelineView(QWidget):
         """Show ``verification`` (a snapshot); None clears the view."""
         self.verification = verification
         self.tree.clear()
+        self._found = []
         if verification is None:
+            self.lanes.show_verification(None)
             self.headline.setText("Select a row that belongs to a verification to see its timeline.")
             self.countdown.setText("")
             self._timer.stop()
@@ -93,6 +117,8 @@ class TimelineView(QWidget):
         self._missing = []
         for xid in verification.exchange_ids:
             ex = self.store.find(xid)
+            if ex is not None:
+                self._found.append(ex)
             if ex is None:  # still on its way to the log, or from an earlier run
                 self._missing.append(xid)
                 item = QTreeWidgetItem(["", "", "", f"{xid} (not in the log: see history)", ""])
@@ -111,11 +137,32 @@ class TimelineView(QWidget):
             if not ex.ok:
                 item.setForeground(3, QBrush(QColor(theme.ERROR_RED)))
             self.tree.addTopLevelItem(item)
+        self._show_lanes()
         self._tick()
         if verification.is_final() and not self._missing:
             self._timer.stop()
         else:
             self._timer.start()
+
+    def add_phone_message(self, message: PhoneMessageLike) -> None:
+        """Remember a message the virtual phone received (the phone lane shows those to the destination)."""
+        self._phone.append(message)
+        v = self.verification
+        if v is not None and message.provider == v.provider:
+            self._show_lanes()
+
+    def _show_lanes(self) -> None:
+        """Draw the lanes; a new verification, or a new step of this one, scrolls them to the newest."""
+        before = (self.lanes.chart.marks[-1].at if self.lanes.chart.marks else None, self._lanes_of)
+        self.lanes.show_verification(self.verification, self._found, self._phone)
+        self._lanes_of = self.verification.id if self.verification is not None else None
+        after = (self.lanes.chart.marks[-1].at if self.lanes.chart.marks else None, self._lanes_of)
+        if after != before:
+            QTimer.singleShot(0, self, self._scroll_lanes_to_end)
+
+    def _scroll_lanes_to_end(self) -> None:
+        bar = self.lanes_scroll.horizontalScrollBar()
+        bar.setValue(bar.maximum())
 
     def steps(self) -> list[str]:
         """The step column, top to bottom (tests read it)."""
@@ -131,8 +178,7 @@ class TimelineView(QWidget):
             self.countdown.setText("")
             return
         if v.is_final():
-            took = (v.end_time or v.updated_at) - v.created_at
-            self.countdown.setText(f"Ended {v.state.value} after {took:.1f} s.")
+            self.countdown.setText(ended_text(v))
             if not self._missing:
                 self._timer.stop()
             return
@@ -151,4 +197,5 @@ class TimelineView(QWidget):
     def _on_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         xid = item.data(0, Qt.ItemDataRole.UserRole)
         if xid:
+            self.lanes.select(str(xid))
             self.exchange_chosen.emit(str(xid))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from console.core.models import Verification
 from console.ui import theme
+from console.ui.privacy import show_text
 
 _END_WORDS = {"verified": "Verified", "failed": "Failed", "expired": "Expired"}
 
@@ -40,6 +41,7 @@ class VerificationPrompt(QLabel):
         self.setStyleSheet(theme.PROMPT_STYLE)
         self.hide()
         self._prompt: tuple[str, str, float | None] | None = None  # text, verification id, window end
+        self._followed = ""  # a verification without a prompt, whose end is still shown
         self.timer = QTimer(self)
         self.timer.setInterval(500)
         self.timer.timeout.connect(self._tick)
@@ -52,16 +54,24 @@ class VerificationPrompt(QLabel):
     def clear(self) -> None:
         """Nothing to prompt: hide the label and stop counting."""
         self._prompt = None
+        self._followed = ""
         self._tick()
+
+    def follow(self, verification_id: str) -> None:
+        """No part for the user to play (a press-1 call, a message): stay hidden, but say how it ends."""
+        self.clear()
+        self._followed = verification_id
 
     def verification_changed(self, verification: Verification) -> None:
         """End the prompt once its verification is verified, failed or expired."""
-        if self._prompt is not None and self._prompt[1] == verification.id and verification.is_final():
+        followed = self._prompt[1] if self._prompt is not None else self._followed
+        if followed and followed == verification.id and verification.is_final():
             word = _END_WORDS[verification.state.value]
             colour = theme.OUTCOME_COLOURS["ok" if verification.state.value == "verified" else "provider_error"]
-            self._prompt = None
+            self._prompt, self._followed = None, ""
             self.timer.stop()
-            self.setText(theme.coloured_html(f"{word}.", colour))
+            show_text(self, theme.coloured_html(f"{word}.", colour))
+            self.show()
 
     def _tick(self) -> None:
         """The prompt with the time left (e.g. "Call +7495… from +7967… within 60 s · 0:42 left")."""
@@ -76,7 +86,7 @@ class VerificationPrompt(QLabel):
         if ends is not None:
             minutes, seconds = divmod(max(0, int(ends - self._clock())), 60)
             left = f" · {minutes}:{seconds:02d} left"
-        self.setText(f"{text}{left}")
+        show_text(self, f"{text}{left}")  # masked in screen-sharing mode: it names both numbers
         self.show()
         if not self.timer.isActive():
             self.timer.start()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from console.core.models import Outcome, VerificationState
+from console.providers.spec import OperationKind
 from console.service.operations import OperationResult
 from console.ui.app import ConsoleApp
 from console.ui.provider_form import ProviderForm
@@ -121,6 +122,17 @@ def test_the_gui_lifecycle(console: ConsoleApp, qloop: asyncio.AbstractEventLoop
     assert again.exchange.verified_at is not None
     rows = console.window.log.model
     assert rows.rowCount() >= 4
+    assert "already verified" in form.status.text()
+    assert form.prompt.isVisible()
+    assert form.prompt.text().endswith("Verified.</span>")
+    assert again.verification is not None
+    assert again.verification.end_time == checked.verification.end_time
+
+    send_op = next(op.id for op in form.spec.operations if op.kind is OperationKind.SEND)
+    form.select_operation(send_op)  # each tab keeps its own status line
+    assert "already verified" not in form.status.text()
+    assert form.status.text() == form.status.property("otpRawText") != ""
+    form.select_operation(life.check_op)
     assert "already verified" in form.status.text()
 
 

@@ -18,5 +18,8 @@ def test_the_self_test_drives_every_provider_and_passes() -> None:
     report = json.loads(proc.stdout)
     failed = [c for c in report["checks"] if not c["ok"]]
     assert (proc.returncode, report["ok"], failed, report.get("error")) == (0, True, [], None), proc.stderr[-2000:]
-    assert {c["provider"] for c in report["checks"]} == set(all_providers())
+    assert {c["provider"] for c in report["checks"]} - {"*"} == set(all_providers())
+    pictures = next(c for c in report["checks"] if c["operation"] == "pictures")  # the chart, from pyqtgraph
+    assert set(pictures["series"]) == set(all_providers())
+    assert pictures["png_saved"] == [True, True, True]
     assert any(c["operation"].startswith("callback") for c in report["checks"])  # the virtual phone's callbacks

@@ -11,12 +11,14 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from console.core.settings import Settings, save_settings
 from console.ui.app import ConsoleApp
 from tests.helpers.qtasync import run
 
 
 @pytest.fixture
 def console(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> Iterator[ConsoleApp]:
+    save_settings(Settings(listener_port=0))  # any free port: tests leave 8765, the users' default, alone
     app = ConsoleApp()
     app.window.show()
     run(qloop, app.start())

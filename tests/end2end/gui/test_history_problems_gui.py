@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from console.core import paths
+from console.core.settings import Settings, save_settings
 from console.ui.app import ConsoleApp
 from tests.end2end.gui.test_zadarma_gui import _press
 from tests.helpers.qtasync import run, until
@@ -47,6 +48,7 @@ def test_a_directory_in_the_way_keeps_the_gui_running_without_history(
     qtbot: Any, qloop: asyncio.AbstractEventLoop
 ) -> None:
     paths.history_path().mkdir(parents=True)
+    save_settings(Settings(listener_port=0))  # any free port, not the users' default
     app = ConsoleApp()
     app.window.show()
     run(qloop, app.start())

@@ -12,11 +12,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from console.core import paths
+from console.core.settings import Settings, save_settings
 from console.ui.main_window import MainWindow
 from console.ui.startup import run_gui
 
 
 def test_run_gui_starts_the_simulators_and_saves_state_on_close(qapp: QApplication) -> None:
+    save_settings(Settings(listener_port=0))  # any free port, not the users' default
     seen: dict[str, object] = {}
 
     def close_when_attached() -> None:

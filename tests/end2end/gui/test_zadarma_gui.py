@@ -71,6 +71,16 @@ def test_sms_send_read_phone_check(console: ConsoleApp, qloop: asyncio.AbstractE
     assert "already verified" in form.status.text()
     assert "the provider's code: no_such_request" in form.status.text()
 
+    # the timeline draws the whole verification: the SMS the phone received is a mark in the phone lane
+    window = console.window
+    window.log.select_exchange(sent.exchange.id)
+    lanes = window.timeline.lanes
+    run(qloop, until(lambda: any(m.lane == "phone" for m in lanes.marks())))
+    phone_mark = next(m for m in lanes.marks() if m.lane == "phone")
+    assert phone_mark.label == f"SMS · {code}"
+    assert phone_mark.exchange_id == sent.exchange.id
+    assert [m.lane for m in lanes.marks()].count("provider") == 3  # the send's answer and two checks'
+
 
 def test_every_channel_and_sound_lookup(console: ConsoleApp, qloop: asyncio.AbstractEventLoop) -> None:
     form = _form(console)

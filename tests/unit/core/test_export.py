@@ -28,24 +28,39 @@ async def service(tmp_path: Path) -> AsyncIterator[ConsoleService]:
             yield ConsoleService(client, LogStore(), None, host.base_url, environ={}, providers=all_providers())
 
 
-async def test_har_has_the_required_1_2_fields_and_skips_refused_attempts(service: ConsoleService) -> None:
+async def test_har_has_the_required_1_2_fields_and_an_entry_for_every_row(service: ConsoleService) -> None:
     sent = await service.run(OperationRequest("zadarma", "send", "sms", {"to": "+48575555555"}))
-    await service.run(OperationRequest("zadarma", "send", "sms", {"to": "+1234"}))  # refused: nothing sent
-    har = to_har(service.store.snapshot(), "0.1.0")
+    refused = await service.run(OperationRequest("zadarma", "send", "sms", {"to": "+1234"}))  # nothing sent
+    await service.run(OperationRequest("ycloud", "send", None, {"to": "+447911123456", "code": "482913"}))
+    local = await service.run(OperationRequest("ycloud", "check", fields={"code": "000000"}))
+    rows = service.store.snapshot()
+    har = to_har(rows, "0.1.0")
     log = har["log"]
     assert (log["version"], log["creator"]["name"]) == ("1.2", "otp-console")
-    assert len(log["entries"]) == 1
+    assert len(log["entries"]) == len(rows) == 4  # the refused row and the console's own check included
+    for entry in log["entries"]:
+        for key in ("startedDateTime", "time", "request", "response", "cache", "timings"):
+            assert key in entry
+        for key in ("method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"):
+            assert key in entry["request"]
+        for key in ("status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL"):
+            assert key in entry["response"]
+        assert entry["startedDateTime"].endswith("+00:00")
+        assert entry["_otpConsole"]["id"] in {r.id for r in rows}
     entry = log["entries"][0]
-    for key in ("startedDateTime", "time", "request", "response", "cache", "timings"):
-        assert key in entry
-    for key in ("method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"):
-        assert key in entry["request"]
-    for key in ("status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL"):
-        assert key in entry["response"]
     assert entry["request"]["postData"]["mimeType"] == "application/x-www-form-urlencoded"
     assert entry["response"]["status"] == 200
-    assert entry["startedDateTime"].endswith("+00:00")
     assert sent.exchange.request_id in entry["response"]["content"]["text"]
+    by_id = {e["_otpConsole"]["id"]: e for e in log["entries"]}
+    kept = by_id[refused.exchange.id]
+    assert (kept["_otpConsole"]["sent"], kept["_otpConsole"]["kind"], kept["response"]["status"]) == (
+        False,
+        "refused before sending",
+        0,
+    )
+    assert kept["request"]["url"].startswith("https://otp-console.invalid/")
+    check = by_id[local.exchange.id]
+    assert (check["_otpConsole"]["outcome"], check["_otpConsole"]["checkedBy"]) == ("wrong_code", "console")
     assert SECRET not in json.dumps(har)
 
 

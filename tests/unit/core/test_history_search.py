@@ -48,3 +48,27 @@ def test_search_prune_and_size(tmp_path: Path) -> None:
     assert reopened.prune(time.time() - 86_400) == 1
     assert [e.id for e in reopened.recent_exchanges()] == ["x-2", "x-3"]
     reopened.close()
+
+
+def test_a_number_finds_every_row_of_its_verifications(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from console.core.models import Verification
+
+    history = History(tmp_path / "h.sqlite3")
+    now = time.time()
+    send = replace(_ex("x-s", "zadarma", now, "channel=call_button&to=%2B48575555555"), verification_id="v-1")
+    send = replace(send, destination="+48575555555")
+    callback = replace(_ex("x-c", "zadarma", now + 1, "event=NOTIFY_END"), operation="webhook", verification_id="v-1")
+    check = replace(_ex("x-k", "zadarma", now + 2, "code=1234"), operation="check", verification_id="v-1")
+    other = _ex("x-o", "zadarma", now + 3, "to=%2B442037691880")
+    for ex in (send, callback, check, other):
+        history.save_exchange(ex)
+    history.save_verification(Verification("v-1", "zadarma", "call_button", "+48575555555", "simulator"))
+    history.flush()
+    try:
+        assert [e.id for e in history.search("48575555555")] == ["x-s", "x-c", "x-k"]
+        assert [e.id for e in history.search("+48575555555", provider="zadarma")] == ["x-s", "x-c", "x-k"]
+        assert [e.id for e in history.search("442037691880")] == ["x-o"]
+    finally:
+        history.close()

@@ -203,3 +203,19 @@ def test_row_actions_emit_the_selected_exchange(qloop: asyncio.AbstractEventLoop
     dialog.show_button.click()
     dialog.table.doubleClicked.emit(dialog.model.index(3, 2))
     assert [ex.id for ex in shown] == ["x-new-z", "x-old-z"]
+
+
+def test_the_time_column_shows_date_and_time_whole(qloop: asyncio.AbstractEventLoop, dialog: HistoryDialog) -> None:
+    _search(qloop, dialog, "")
+    dialog.show()
+    run(qloop, until(lambda: dialog.search_button.isEnabled() and dialog.model.rowCount() == 4))
+    index = dialog.model.index(0, 0)
+    text = index.data()
+
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", text)
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == text
+    width = dialog.table.horizontalHeader().sectionSize(0)
+    assert width > dialog.table.fontMetrics().horizontalAdvance(text) + 6  # the time is not elided away
+    for column in range(1, dialog.model.columnCount()):  # every cell's whole text on hover
+        cell = dialog.model.index(2, column)
+        assert cell.data(Qt.ItemDataRole.ToolTipRole) == (cell.data() or None)

@@ -83,7 +83,7 @@ def test_display_roles(store: LogStore, model: LogTableModel) -> None:
     assert model.index(0, 0).data(ExchangeRole) == ex
     assert model.index(1, 3).data(SeqRole) == err.seq == 2
     tooltip = model.index(1, Column.RESULT).data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == "Invalid destination\nCheck the number's country code"
+    assert tooltip == "E42 — Invalid destination\nCheck the number's country code"  # the whole cell, then the hint
     assert model.exchange_at(1) == err
 
 
@@ -179,10 +179,10 @@ def test_out_of_order_listener_batches_fill_gaps(store: LogStore, model: LogTabl
     model.detach()
     first = store.extend([make_exchange() for _ in range(3)])
     second = store.extend([make_exchange() for _ in range(3)])
-    model._on_store_appended(second)
+    model._feed.put(second)
     model.flush_now()
     assert seqs(model) == [1, 2, 3, 4, 5, 6]  # the gap was read from the store
-    model._on_store_appended(first)  # the late call must not duplicate rows
+    model._feed.put(first)  # the late call must not duplicate rows
     model.flush_now()
     assert seqs(model) == [1, 2, 3, 4, 5, 6]
 

@@ -1,4 +1,4 @@
-"""The menu bar: each action calls what it names; the mask action is checkable and toggles privacy."""
+"""The menu bar: each action calls what it names; the checkable ones toggle their setting."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ class _Target:
     def lock_secrets(self) -> None:
         self.calls.append("lock")
 
+    def quit_console(self) -> None:
+        self.calls.append("quit")
+
+    def clear_log(self) -> None:
+        self.calls.append("clear log")
+
+    def show_latency_chart(self, on: bool) -> None:
+        self.calls.append(("latency chart", on))
+
     def set_privacy(self, on: bool) -> None:
         self.calls.append(("privacy", on))
 
@@ -36,27 +45,33 @@ def test_every_action_calls_its_target(qtbot: QtBot) -> None:
     qtbot.addWidget(bar)
     target = _Target()
     exports: list[str] = []
-    mask, codes = build_menus(bar, target, exports.append)
+    actions = build_menus(bar, target, exports.append)
+    checkable = (actions.mask, actions.history_masking, actions.latency_chart)
     menus = {a.text(): a.menu() for a in bar.actions()}
     assert list(menus) == ["&File", "&View", "&Tools"]
-    actions = {a.text(): a for menu in menus.values() for a in menu.actions() if a.text()}  # type: ignore[attr-defined]
-    for text in actions:
-        if actions[text] not in (mask, codes):
-            actions[text].trigger()
-    mask.trigger()
-    mask.trigger()
-    codes.trigger()
+    by_text = {a.text(): a for menu in menus.values() for a in menu.actions() if a.text()}  # type: ignore[attr-defined]
+    for action in by_text.values():
+        if action not in checkable:
+            action.trigger()
+    actions.mask.trigger()
+    actions.mask.trigger()
+    actions.history_masking.trigger()
+    actions.latency_chart.trigger()
     assert target.calls == [
         "history",
         "lock",
+        "quit",
+        "clear log",
         "debugger",
         "spend guard",
         ("privacy", True),
         ("privacy", False),
         ("history masking", True),
+        ("latency chart", True),
     ]
-    assert codes.isCheckable()
+    assert all(action.isCheckable() for action in checkable)
     assert exports == ["har", "jsonl", "evidence"]
-    assert actions["Search history…"].shortcut().toString() == "Ctrl+H"
-    assert mask.isCheckable()
-    assert mask.shortcut().toString() == "Ctrl+Shift+M"
+    assert by_text["Search history…"].shortcut().toString() == "Ctrl+H"
+    assert actions.mask.shortcut().toString() == "Ctrl+Shift+M"
+    assert actions.clear_log.shortcut().toString() == "Ctrl+L"
+    assert by_text["Quit"].shortcut().toString() == "Ctrl+Q"

@@ -180,7 +180,9 @@ def test_scenarios_show_in_the_simulator_only_and_apply_once(qtbot: QtBot, form:
     form.set_scenarios({"bad_key": "Wrong API key"})
     assert not form.scenario_row.isHidden()
 
-    with qtbot.waitSignal(form.scenario_chosen, timeout=0, check_params_cb=lambda case: case == "bad_key"):
+    with qtbot.waitSignal(
+        form.scenario_chosen, timeout=0, check_params_cb=lambda case, sticky: (case, sticky) == ("bad_key", False)
+    ):
         form.scenario.setCurrentIndex(1)
     with qtbot.assertNotEmitted(form.scenario_chosen, wait=0):
         form.scenario_used()

@@ -161,11 +161,11 @@ def test_no_consent_sends_nothing(qloop: asyncio.AbstractEventLoop) -> None:
     assert s.selected == []
 
 
-def test_a_profile_is_unlocked_before_the_request_runs(qloop: asyncio.AbstractEventLoop) -> None:
+def test_a_profile_is_unlocked_before_the_consent_question(qloop: asyncio.AbstractEventLoop) -> None:
     s = _Setup(_result())
     s.pipeline.profiles = _Profiles(s.events)  # type: ignore[assignment]
     run(qloop, s.pipeline.send(_request(profile="staging")))
-    assert s.events[:3] == [("confirm", "send"), "unlocked", ("busy", True)]
+    assert s.events[:3] == ["unlocked", ("confirm", "send"), ("busy", True)]  # its credentials are checked first
     s.events.clear()
     run(qloop, s.pipeline.send(_request()))  # no profile: nothing to unlock
     assert "unlocked" not in s.events
