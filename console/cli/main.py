@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    sends = args.command in {"send", "check", "balance", "run"}
+    sends = args.command in {"send", "check", "balance", "run", "scenario"}
     try:
         return _dispatch(parser, args)
     except HistoryError as exc:
@@ -345,5 +345,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from console.cli.listen import run_listen
 
         return run_listen(args)
+    if args.command == "scenario":
+        from console.cli.scenario_cmd import run_scenario_command
+
+        return run_scenario_command(args)
     parser.print_help()
     return EXIT_BAD_INPUT

@@ -11,6 +11,7 @@ from console.cli.debug_cmd import add_debug_parser
 from console.cli.export_cmd import add_export_parser
 from console.cli.listen import add_listen_parser
 from console.cli.profile_cmd import add_profile_parser
+from console.cli.scenario_cmd import add_scenario_parser
 from console.providers import all_providers
 from console.providers.spec import FieldRole, FieldSpec, Operation, OperationKind, ProviderSpec
 from console.simulators._records import CallbackFault
@@ -288,4 +289,5 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument(
         "--prune-older-than", type=float, metavar="DAYS", help="delete what is older than DAYS (with --provider: its)"
     )
+    add_scenario_parser(sub)
     return parser

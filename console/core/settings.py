@@ -38,6 +38,13 @@ class Settings:
     spend_refuse: bool = False
     # history gets the code of a send masked in its bodies (off: the record is what was sent)
     history_masks_codes: bool = False
+    # where the user's scenario files live ("": the config folder's scenarios/, see scenarios_folder())
+    scenarios_dir: str = ""
+
+
+def scenarios_folder(settings: Settings) -> Path:
+    """The folder of the user's scenarios: the setting's, else ``<config>/scenarios`` (made on first use)."""
+    return Path(settings.scenarios_dir).expanduser() if settings.scenarios_dir else paths.config_dir() / "scenarios"
 
 
 def settings_path() -> Path:

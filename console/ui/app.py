@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from console.service.console_service import ConsoleService
     from console.simulators.host import SimulatorHost
     from console.ui.profiles_ui import ProfileController
+    from console.ui.scenario_controls import ScenarioControls
 
 _HEAVY = (
     "httpx",
@@ -87,6 +88,7 @@ class ConsoleApp:
         self._closed = asyncio.Event()
         self._hooks: tuple[Any, asyncio.AbstractEventLoop, Any] | None = None
         self._state_restored = False
+        self.scenarios: ScenarioControls | None = None  # the Scenarios pane, once the core has started
         self.window.closing.connect(self._closed.set)
 
     async def start(self) -> None:
@@ -171,6 +173,10 @@ class ConsoleApp:
         else:
             where = "history is not being written"
         self.window.attach(self.service, forms, f"{sim_text} · {where}")
+        from console.core.settings import scenarios_folder
+        from console.ui.scenario_controls import ScenarioControls
+
+        self.scenarios = ScenarioControls(self, scenarios_folder(settings))
         self._offer_urls()
         from console.service.spend_guard import SpendGuard
         from console.ui.profiles_ui import ProfileController
@@ -180,7 +186,7 @@ class ConsoleApp:
             settings.spend_refuse,
         )
         self.window.spend_changed.connect(
-            lambda rules, refuse: self._remember(
+            lambda rules, refuse: self.remember(
                 spend_allow=list(rules.allow),
                 spend_cooldown_s=rules.cooldown_s,
                 spend_daily_cap=rules.daily_cap,
@@ -188,7 +194,7 @@ class ConsoleApp:
             )
         )
         self.window.history_masking_action.setChecked(settings.history_masks_codes)
-        self.window.history_masking_changed.connect(lambda on: self._remember(history_masks_codes=on))
+        self.window.history_masking_changed.connect(lambda on: self.remember(history_masks_codes=on))
         self.profiles = ProfileController(self.window, self.providers)
         self.profiles.message.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
         self.profiles.values_changed.connect(lambda values: spawn(self._use_profile_secrets(values)))
@@ -291,7 +297,7 @@ class ConsoleApp:
         panel.set_running(listener.url, listener.exposed, note=choice.reason)
         self._offer_urls()
         if self.settings is not None and choice.port != self.settings.listener_port:
-            self._remember(listener_port=choice.port)
+            self.remember(listener_port=choice.port)
         if self.host is not None:
             self.host.set_callback_url(listener.hooks_base())
 
@@ -322,15 +328,15 @@ class ConsoleApp:
     def _set_forward(self, url: str) -> None:
         if self.listener is not None:
             self.listener.forward_to = url or None
-        self._remember(listener_forward_to=url)
+        self.remember(listener_forward_to=url)
 
     def _set_public_url(self, url: str) -> None:
         if self.listener is not None:
             self.listener.public_url = url
             self._offer_urls()
-        self._remember(listener_public_url=url)
+        self.remember(listener_public_url=url)
 
-    def _remember(self, **changes: Any) -> None:
+    def remember(self, **changes: Any) -> None:
         """Change settings and save them off the GUI thread."""
         from console.core.settings import save_settings
 

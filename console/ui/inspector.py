@@ -65,6 +65,17 @@ class InspectorTabs(QTabWidget):
             found = await asyncio.to_thread(service.book.get, vid)
             self.timeline.show_verification(found)
 
+    def show_verification_id(self, vid: str) -> None:
+        """Bring up the timeline of verification ``vid`` (read from history when it is from an earlier run)."""
+        service = self.service()
+        if service is None or not vid:
+            return
+        found = service.book.peek(vid)
+        self.timeline.show_verification(found)
+        if found is None:
+            spawn(self._load_verification(vid))
+        self.setCurrentWidget(self.timeline)
+
     def add_phone_message(self, message: Any) -> None:
         """A message the virtual phone received (the bridge's ``phone_received``): the timeline's phone lane."""
         self.timeline.add_phone_message(message)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMargins, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -26,8 +25,9 @@ from console.ui.bridge import CoreBridge
 from console.ui.exports import Exporter
 from console.ui.privacy import PRIVACY, PrivateStatusBar
 from console.ui.real_send import RealSendGate
-from console.ui.screen_fit import LEFT_MIN, MIDDLE_MIN, RIGHT_MIN, fits, pane_sizes, window_rect
+from console.ui.screen_fit import LEFT_MIN, MIDDLE_MIN, RIGHT_MIN
 from console.ui.send_pipeline import SendPipeline
+from console.ui.window_fit import FittedWindow
 
 if TYPE_CHECKING:
     from console.service.console_service import ConsoleService
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from console.ui.timeline_view import TimelineView
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FittedWindow):
     """Shown at once with the log; :meth:`attach` adds the forms when the core has started.
 
     Attributes:
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.pipeline.result_shown.connect(self.result_shown)
         self.exporter = Exporter(store, self, lambda: self.timeline.verification, self.statusBar().showMessage)
         self.history_dialog: HistoryDialog | None = None
+        self._pages: dict[str, QWidget] = {}  # entries under the providers that are not a provider (Scenarios)
 
         self.provider_list = QListWidget()
         self.provider_list.setObjectName("provider_list")
@@ -279,6 +280,10 @@ class MainWindow(QMainWindow):
             self.history_dialog.model.layoutChanged.emit()
         self.phone.refresh_privacy()
         self.lower_tabs.refresh_privacy()
+        for page in self._pages.values():
+            refresh = getattr(page, "refresh_privacy", None)
+            if refresh is not None:
+                refresh()
         privacy.refresh(QApplication.allWidgets())
         self.statusBar().showMessage("Numbers and codes masked on screen" if on else "Numbers and codes shown", 5000)
 
@@ -323,21 +328,15 @@ class MainWindow(QMainWindow):
             self.provider_list.setCurrentRow(0)
         self._fit_middle_to_forms()
 
-    def _fit_middle_to_forms(self) -> None:
-        """The middle pane at least as wide as the widest form needs: a form never scrolls sideways."""
-        area = self.form_area
-        need = max((form.minimumSizeHint().width() for form in self.forms.values()), default=0)
-        need += 2 * area.frameWidth() + area.verticalScrollBar().sizeHint().width()
-        if need > area.minimumWidth():
-            area.setMinimumWidth(need)
-            if not self._panes_restored:
-                self._apply_pane_sizes()
-
     def select_provider(self, provider_id: str) -> None:
         for row in range(self.provider_list.count()):
             item = self.provider_list.item(row)
             if item is not None and item.data(Qt.ItemDataRole.UserRole) == provider_id:
                 self.provider_list.setCurrentRow(row)
+
+    def current_provider_id(self) -> str | None:
+        form = self.current_form()
+        return form.spec.id if form is not None else None
 
     def current_form(self) -> ProviderForm | None:
         item = self.provider_list.currentItem()
@@ -345,8 +344,23 @@ class MainWindow(QMainWindow):
 
     def _on_provider_changed(self, row: int) -> None:
         form = self.current_form()
-        if form is not None:
-            self.form_stack.setCurrentWidget(form)
+        item = self.provider_list.currentItem()
+        page = self._pages.get(str(item.data(Qt.ItemDataRole.UserRole))) if item is not None else None
+        shown = form if form is not None else page
+        if shown is not None:
+            self.form_stack.setCurrentWidget(shown)
+
+    def add_page(self, name: str, page: QWidget, tip: str) -> None:
+        """A page of its own under the providers (Scenarios), shown in the middle pane when chosen."""
+        item = QListWidgetItem(f"▶ {name}")
+        item.setData(Qt.ItemDataRole.UserRole, f"page:{name}")
+        item.setToolTip(tip)
+        self.provider_list.addItem(item)
+        self._pages[f"page:{name}"] = page
+        self.form_stack.addWidget(page)
+
+    def show_page(self, name: str) -> None:
+        self.select_provider(f"page:{name}")
 
     def _send_current(self) -> None:
         form = self.current_form()
@@ -383,87 +397,6 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------------------------------ state
-    def fit_to_screen(self) -> None:
-        """Size and place the window on the screen it is on, and give the panes their proportions.
-
-        On first launch, and when the saved geometry does not fit this screen: no window manager may be there
-        to do it, and a window larger than the screen hides the Send button and the status bar.
-        """
-        self._panes_pending = True
-        self._panes_restored = False
-        # The frame (title bar, borders) is known once the window is shown; the whole of it must fit.
-        frame, inner = self.frameGeometry(), self.geometry()
-        margins = QMargins(
-            inner.left() - frame.left(),
-            inner.top() - frame.top(),
-            frame.right() - inner.right(),
-            frame.bottom() - inner.bottom(),
-        )
-        rect = window_rect(self._available()).marginsRemoved(margins)
-        self.setGeometry(rect)
-        if self.isVisible() and self.size() == rect.size():
-            self._apply_pane_sizes()
-
-    def _available(self) -> QRect:
-        """The available geometry (without panels and docks) of the screen the window is on."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        return screen.availableGeometry()
-
-    def _apply_pane_sizes(self) -> None:
-        """The panes' proportions for the splitter's width and height (see :func:`screen_fit.pane_sizes`)."""
-        self._panes_pending = False
-        handles = self.splitter.handleWidth() * (self.splitter.count() - 1)
-        self.splitter.setSizes(pane_sizes(self.splitter.width() - handles, self.form_area.minimumWidth()))
-        height = self.splitter.height()
-        list_height = max(120, min(round(height * 0.24), 200))
-        self._inner["left"].setSizes([list_height, max(height - list_height, 0)])
-        log_height = round(height * 0.6)
-        self._inner["right"].setSizes([log_height, max(height - log_height, 0)])
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._panes_pending:
-            self._apply_pane_sizes()
-        if not event.spontaneous():  # a window manager's frame may push the window off the screen: pull it back
-            QTimer.singleShot(0, self, self._keep_frame_on_screen)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)  # the central widget already has its new size (the layout saw the event first)
-        if self._panes_pending and self.isVisible():
-            self._apply_pane_sizes()
-
-    def _keep_frame_on_screen(self) -> None:
-        """With a window manager, the frame around the window must fit too: fit again, frame included."""
-        if not (fits(self.frameGeometry(), self._available()) or self.isMaximized() or self.isFullScreen()):
-            self.fit_to_screen()
-
-    def ui_state(self) -> dict[str, Any]:
-        """The window's geometry, pane sizes and chosen provider, to save (see :mod:`console.ui.window_state`)."""
-        from console.ui import window_state
-
-        form = self.current_form()
-        return window_state.saved_state(self, self._saved_splitters(), form.spec.id if form is not None else None)
-
-    def restore_ui_state(self, state: dict[str, Any]) -> None:
-        """The saved geometry and panes, if the window would fit a screen; else the window fits itself to this one."""
-        from console.ui import window_state
-
-        restored = window_state.restore(self, self._saved_splitters(), state)
-        if restored is window_state.Restored.MUST_FIT:
-            self.fit_to_screen()
-        elif restored is not window_state.Restored.NOTHING:
-            self._panes_pending = False
-            self._panes_restored = restored is window_state.Restored.PANES
-        if self._panes_built:
-            self.log_pane.restored()
-
-    def _saved_splitters(self) -> dict[str, QSplitter]:
-        splitters = {"splitter": self.splitter}
-        splitters.update((f"splitter_{name}", splitter) for name, splitter in self._inner.items())
-        if self._panes_built:
-            splitters["splitter_log"] = self.log_pane.split
-        return splitters
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         event.accept()

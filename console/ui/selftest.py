@@ -118,9 +118,27 @@ async def _drive(console: Any) -> dict[str, Any]:
             rows = console.window.log.model.rowCount()
             checks.append({"provider": pid, "operation": "log_rows", "ok": rows > 0, "rows": rows})
         checks.append(await _pictures(console))
+        checks.append(await _scenario(console))
     finally:
         await console.stop()
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
+
+
+async def _scenario(console: Any) -> dict[str, Any]:
+    """One built-in scenario (shipped in the bundle too), run through the console's own service and listener."""
+    from console.scenarios.library import builtin, scenarios_of
+    from console.scenarios.rig import Rig
+    from console.scenarios.runner import ScenarioRunner
+
+    library = scenarios_of(builtin())
+    chosen = next((s for s in library if "happy" in s.name.lower()), library[0] if library else None)
+    if chosen is None:
+        return {"provider": "*", "operation": "scenario", "ok": False, "error": "no built-in scenario"}
+    rig = Rig(console.service, console.host, console.listener, console.store)
+    result = await ScenarioRunner(rig).run(chosen)
+    failed = [step.line(chosen) for step in result.steps if not step.passed]
+    return {"provider": chosen.provider, "operation": "scenario", "ok": result.passed, "scenario": chosen.name,
+            "steps": len(result.steps), "failed": failed}  # fmt: skip
 
 
 async def _pictures(console: Any) -> dict[str, Any]:

@@ -8,7 +8,18 @@ from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Verification
@@ -45,10 +56,12 @@ class TimelineView(QWidget):
     Signals:
         exchange_chosen(str): the user picked a step (a row or a mark); the log selects that exchange.
         expired(str): a pending verification's window just closed (the app marks it expired).
+        save_requested(object): "Save as scenario…": the verification shown, to be written as a scenario.
     """
 
     exchange_chosen = Signal(str)
     expired = Signal(str)
+    save_requested = Signal(object)
 
     def __init__(self, store: LogStore) -> None:
         super().__init__()
@@ -61,7 +74,17 @@ class TimelineView(QWidget):
         self.headline.setWordWrap(True)
         self.countdown = QLabel("")
         self.countdown.setObjectName("timeline_countdown")
-        layout.addWidget(self.headline)
+        self.save_button = QPushButton("Save as scenario…")
+        self.save_button.setObjectName("timeline_save_scenario")
+        self.save_button.setToolTip(
+            "Write this verification as a scenario that replays it, with what happened expected"
+        )
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(lambda: self.save_requested.emit(self.verification))
+        top = QHBoxLayout()
+        top.addWidget(self.headline, 1)
+        top.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.countdown)
         self.tree = QTreeWidget()
         self.tree.setObjectName("timeline_steps")
@@ -99,6 +122,7 @@ class TimelineView(QWidget):
     def show_verification(self, verification: Verification | None) -> None:
         """Show ``verification`` (a snapshot); None clears the view."""
         self.verification = verification
+        self.save_button.setEnabled(verification is not None)
         self.tree.clear()
         self._found = []
         if verification is None:
