@@ -8,6 +8,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the GUI, the self-test or the CLI; Qt is imported only for the first two."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-h"], ["--help"]):  # answered without the providers, the HTTP stack or Qt
+        from console.cli.commands import VERSION, summary_help
+
+        sys.stdout.write(f"{VERSION}\n" if args == ["--version"] else summary_help())
+        return 0
     if "--self-test" in args:
         from console.ui.selftest import run_self_test
 

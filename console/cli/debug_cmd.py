@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from console.cli.commands import COMMANDS
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED_BY_PROVIDER, emit
 
 
 def add_debug_parser(sub: Any) -> None:
-    debug = sub.add_parser("debug", help="signature step by step, webhook signatures, JWT inspection")
+    debug = sub.add_parser("debug", help=COMMANDS["debug"])
     tools = debug.add_subparsers(dest="tool", metavar="TOOL", required=True)
     zs = tools.add_parser("zadarma-signature", help="every step of Zadarma's signature; where a header differs")
     zs.add_argument("--path", required=True, help="the method path, e.g. /v1/verify/")

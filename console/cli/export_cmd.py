@@ -9,19 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from console import __version__
+from console.cli.commands import COMMANDS
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
-from console.core.export import evidence, to_har, to_jsonl
-from console.core.jsonfile import write_text_atomically
-from console.core.paths import PRIVATE_FILE
-from console.providers import all_providers
-from console.service.history_upgrade import open_history
 
 
 def add_export_parser(sub: Any, providers: list[str]) -> None:
     export = sub.add_parser(
         "export",
-        help="write history as HAR 1.2 or JSON lines, or a verification's evidence file (secrets stay masked)",
+        help=COMMANDS["export"],
     )
     export.add_argument("--format", choices=["har", "jsonl"], default="har")
     export.add_argument("--provider", choices=providers)
@@ -31,6 +27,12 @@ def add_export_parser(sub: Any, providers: list[str]) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from console.core.export import evidence, to_har, to_jsonl
+    from console.core.jsonfile import write_text_atomically
+    from console.core.paths import PRIVATE_FILE
+    from console.providers import all_providers
+    from console.service.history_upgrade import open_history
+
     history = open_history(paths.history_path(), all_providers())
     try:
         if args.evidence:

@@ -7,28 +7,26 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from console.cli.commands import COMMANDS
+
+if TYPE_CHECKING:  # what a run needs loads with the run: every other command's parser stays light
+    from console.core.models import Exchange
+    from console.listener.handling import RouteReply
+    from console.listener.server import WebhookListener
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.core import paths
-from console.core.errors import InputError
-from console.core.logstore import LogStore
-from console.core.models import Exchange
-from console.core.serverthread import DEFAULT_IDLE_TIMEOUT_S, ServerError
-from console.core.settings import DEFAULT_LISTENER_PORT
-from console.core.verifications import VerificationBook
-from console.listener.handling import CallbackHandler, RouteReply
+from console.core.settings import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_LISTENER_PORT
 from console.listener.secrets import SavedSecrets, flag_name, resolve_webhook_secrets
-from console.listener.server import WebhookListener
 from console.providers import all_providers, webhook_rules
-from console.service.history_upgrade import open_history
 
 
 def add_listen_parser(sub: Any) -> None:
     """The ``listen`` subcommand and its flags (one per webhook secret, e.g. ``--zadarma-secret``)."""
     listen = sub.add_parser(
         "listen",
-        help="receive provider callbacks; print one JSON line per request",
+        help=COMMANDS["listen"],
         description="Run the webhook listener in the foreground. Routes: /hooks/<provider> and a catch-all.",
     )
     listen.add_argument(
@@ -77,6 +75,8 @@ def add_listen_parser(sub: Any) -> None:
 
 def parse_reply(text: str) -> tuple[str, RouteReply]:
     """``zadarma=503:2.5:busy`` -> ("zadarma", RouteReply(503, 2.5, "busy"))."""
+    from console.listener.handling import RouteReply
+
     route, sep, spec = text.partition("=")
     if not sep or not route:
         raise ValueError(f"--reply takes ROUTE=STATUS[:DELAY_S[:BODY]], got {text!r}")
@@ -139,6 +139,14 @@ def run_listen(args: argparse.Namespace) -> int:
     Without ``--port`` the listener takes 8765, or the next free port when that is taken (a ``port_moved`` line
     says so); ``--port N`` is bound exactly or refused (exit 2, an ``error`` line); ``--port 0``: any free port.
     """
+    from console.core.errors import InputError
+    from console.core.logstore import LogStore
+    from console.core.serverthread import ServerError
+    from console.core.verifications import VerificationBook
+    from console.listener.handling import CallbackHandler
+    from console.listener.server import WebhookListener
+    from console.service.history_upgrade import open_history
+
     rules = webhook_rules()
     given = {k[len("secret_") :]: v for k, v in vars(args).items() if k.startswith("secret_") and v}
     try:

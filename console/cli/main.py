@@ -304,7 +304,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand and return its exit code; a failure is one JSON line (exit 4), never a traceback."""
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)  # only what the command typed needs
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     sends = args.command in {"send", "check", "balance", "run", "scenario"}

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from console import __version__
 from console.cli.arguments import ConsoleArgumentParser, flags, kebab
-from console.cli.debug_cmd import add_debug_parser
-from console.cli.export_cmd import add_export_parser
-from console.cli.listen import add_listen_parser
-from console.cli.profile_cmd import add_profile_parser
-from console.cli.scenario_cmd import add_scenario_parser
+from console.cli.commands import COMMANDS, EPILOG, top_parser
 from console.providers import all_providers
 from console.providers.spec import FieldRole, FieldSpec, Operation, OperationKind, ProviderSpec
 from console.simulators._records import CallbackFault
-
-EPILOG = """exit codes: 0 success, 1 the provider refused (error code, wrong code, bad credentials) or answered
-outside its contract, 2 bad input (nothing sent), 3 network failure, 4 internal error.
-Each result is one JSON line on stdout."""
-
 
 DESTINATION_FLAG = "to"  # --to names the destination for every provider, whatever its own field is called
 
@@ -158,27 +150,42 @@ def _add_fields(p: argparse.ArgumentParser, spec: ProviderSpec, op_kind: Operati
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = ConsoleArgumentParser(
-        prog="otp-console",
-        description="OTP verification console. Without a command it opens the GUI.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"otp-console {__version__}")
-    parser.add_argument(
-        "--self-test",
-        action="store_true",
-        help="start the simulators, drive the GUI's send path offscreen, print a JSON summary",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    providers = all_providers()
+def _chosen(argv: Sequence[str] | None) -> tuple[str | None, str | None]:
+    """The command and the word after it (a provider, for most), as typed; (None, None) to build everything."""
+    if argv is None:
+        return None, None
+    words = [word for word in argv if not word.startswith("-")]
+    return (words[0] if words else "", words[1] if len(words) > 1 else None)
 
-    for command, kind, text in (
-        ("send", OperationKind.SEND, "start a verification"),
-        ("check", OperationKind.CHECK, "check a code"),
-        ("balance", OperationKind.BALANCE, "test credentials (balance where the provider has one)"),
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given the arguments, only the command typed gets its flags (and only its provider's).
+
+    Every other command and provider is still there, with its help, but empty: building every provider's flags
+    for every command costs more than a call to a running simulator.
+    """
+    parser, sub = top_parser(ConsoleArgumentParser)
+    providers = all_providers()
+    command_typed, provider_typed = _chosen(argv)
+
+    def wanted(command: str, provider: str | None = None) -> bool:
+        if command_typed is None:
+            return True
+        if command != command_typed:
+            return False
+        return (
+            provider is None or provider_typed is None or provider_typed not in providers or provider == provider_typed
+        )
+
+    def empty(command: str) -> None:
+        sub.add_parser(command, help=COMMANDS[command])
+
+    for command, kind in (
+        ("send", OperationKind.SEND),
+        ("check", OperationKind.CHECK),
+        ("balance", OperationKind.BALANCE),
     ):
+        text = COMMANDS[command]
         cmd = sub.add_parser(
             command, help=text, description=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
         )
@@ -186,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         for pid, provider in providers.items():
             spec = provider.spec
             p = psub.add_parser(pid, help=spec.summary, description=f"{spec.label}: {spec.summary}")
+            if not wanted(command, pid):
+                continue
             if kind is OperationKind.SEND and spec.channels:
                 p.add_argument(
                     "--channel",
@@ -230,20 +239,57 @@ def build_parser() -> argparse.ArgumentParser:
             _add_fields(p, spec, kind)
             _add_common(p, spec)
 
-    run = sub.add_parser("run", help="run any operation of a provider (e.g. zadarma sounds)")
+    run = sub.add_parser("run", help=COMMANDS["run"])
     rsub = run.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
     for pid, provider in providers.items():
         p = rsub.add_parser(pid, help=provider.spec.summary)
+        if not wanted("run", pid):
+            continue
         p.add_argument("operation", choices=provider.spec.operation_ids())
         p.add_argument("--channel", choices=provider.spec.channel_ids() or None)
         _add_destination(p, provider.spec, list(provider.spec.operations), "for the operations that send")
         _add_common(p, provider.spec)
 
-    sim = sub.add_parser("simulate", help="run the simulators in the foreground and print their URLs")
+    _add_tools(sub, providers, wanted, empty)
+    return parser
+
+
+def _add_tools(
+    sub: Any, providers: Mapping[str, Any], wanted: Callable[[str], bool], empty: Callable[[str], None]
+) -> None:
+    """The commands that are not one provider's operation (only the one typed gets its flags)."""
+    adders: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("simulate", lambda: _add_simulate(sub)),
+        ("phone", lambda: _add_phone(sub, providers)),
+        ("listen", lambda: _tool("listen").add_listen_parser(sub)),
+        ("export", lambda: _tool("export_cmd").add_export_parser(sub, list(providers))),
+        ("debug", lambda: _tool("debug_cmd").add_debug_parser(sub)),
+        ("profile", lambda: _tool("profile_cmd").add_profile_parser(sub, providers)),
+        ("history", lambda: _add_history(sub, providers)),
+        ("scenario", lambda: _tool("scenario_cmd").add_scenario_parser(sub)),
+    )
+    for command, add in adders:
+        if wanted(command):
+            add()
+        else:
+            empty(command)
+
+
+def _tool(module: str) -> Any:
+    """A command's own module (``console.cli.listen``…), imported only when that command is typed."""
+    import importlib
+
+    return importlib.import_module(f"console.cli.{module}")
+
+
+def _add_simulate(sub: Any) -> None:
+    sim = sub.add_parser("simulate", help=COMMANDS["simulate"])
     sim.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
 
-    phone = sub.add_parser("phone", help="what the simulators' virtual phone received")
+
+def _add_phone(sub: Any, providers: Mapping[str, Any]) -> None:
+    phone = sub.add_parser("phone", help=COMMANDS["phone"])
     phone.add_argument("--provider", choices=list(providers))
     phone.add_argument("--limit", type=int, default=20)
     phone.add_argument(
@@ -266,12 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="misdeliver the callbacks (with --act): twice, out_of_order, late, bad_signature",
     )
 
-    add_listen_parser(sub)
-    add_export_parser(sub, list(providers))
-    add_debug_parser(sub)
-    add_profile_parser(sub, providers)
 
-    hist = sub.add_parser("history", help="print stored exchanges (oldest first) as JSON lines")
+def _add_history(sub: Any, providers: Mapping[str, Any]) -> None:
+    hist = sub.add_parser("history", help=COMMANDS["history"])
     hist.add_argument("--limit", type=int, default=50)
     hist.add_argument("--provider", choices=list(providers))
     hist.add_argument(
@@ -289,5 +332,3 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument(
         "--prune-older-than", type=float, metavar="DAYS", help="delete what is older than DAYS (with --provider: its)"
     )
-    add_scenario_parser(sub)
-    return parser

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from console.cli.commands import COMMANDS
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, emit
 from console.cli.pairs import key_values
 from console.core.errors import InputError
@@ -21,7 +22,7 @@ def add_profile_parser(sub: Any, providers: Mapping[str, Provider]) -> None:
     """Add ``profile`` and its actions to the top-level subparsers."""
     prof = sub.add_parser(
         "profile",
-        help="named environments and credentials (secrets in the keyring, or an encrypted file)",
+        help=COMMANDS["profile"],
         description="Profiles keep a provider's environment and credentials under a name. Secrets go to the OS "
         "keyring; without one, to an encrypted file unlocked by $OTP_CONSOLE_PASSPHRASE.",
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli.commands import COMMANDS
 from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED_BY_PROVIDER, emit
 
 if TYPE_CHECKING:  # the scenarios load with the command: every other command starts without them
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # the scenarios load with the command: every other command st
 
 def add_scenario_parser(sub: Any) -> None:
     """The ``scenario`` command and its ``run`` and ``list`` subcommands."""
-    cmd = sub.add_parser("scenario", help="run verification flows from scenario files (TOML), or list them")
+    cmd = sub.add_parser("scenario", help=COMMANDS["scenario"])
     ssub = cmd.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND", required=True)
     run = ssub.add_parser("run", help="run scenario files: one JSON line per step, per scenario, a summary last")
     run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files (TOML)")

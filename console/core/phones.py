@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import re
-
-import phonenumbers
+from typing import TYPE_CHECKING
 
 from console.core.errors import InputError
+
+if TYPE_CHECKING:  # loaded with the first number parsed: a command that parses none starts without it
+    import phonenumbers
 
 
 class PhoneStyle(enum.StrEnum):
@@ -28,6 +30,8 @@ def parse_phone(text: str, home_region: str | None = None) -> phonenumbers.Phone
     Raises:
         InputError: the text is not a valid phone number, with a message saying why.
     """
+    import phonenumbers
+
     raw = _JUNK.sub("", text or "")
     if not raw:
         raise InputError("A phone number is required.")
@@ -51,6 +55,8 @@ def parse_phone(text: str, home_region: str | None = None) -> phonenumbers.Phone
 
 def format_phone(number: phonenumbers.PhoneNumber, style: PhoneStyle) -> str:
     """Write ``number`` in ``style``."""
+    import phonenumbers
+
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if style is PhoneStyle.E164_PLUS:
         return e164

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from console.core import settings
 from console.core.errors import ConsoleError
 from console.core.request_guard import Guard, GuardedAppRunner, Rejected
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 START_TIMEOUT_S = 30.0
 SHUTDOWN_TIMEOUT_S = 1.0
-DEFAULT_IDLE_TIMEOUT_S = 5.0
+DEFAULT_IDLE_TIMEOUT_S = settings.DEFAULT_IDLE_TIMEOUT_S  # one value for the listener, its flag and the GUI
 
 
 class ServerError(ConsoleError):

@@ -18,6 +18,7 @@ DEFAULT_TIMEOUT_S = 30.0  # one provider request, connect to last byte (the GUI'
 # where the webhook listener listens unless told otherwise (the GUI's first run, `otp-console listen`); when it is
 # taken, the next free port is used and said
 DEFAULT_LISTENER_PORT = 8765
+DEFAULT_IDLE_TIMEOUT_S = 5.0  # the listener closes a connection idle (or a request stalled) this long
 
 
 @dataclass(slots=True)

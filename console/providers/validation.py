@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import phonenumbers
-
 from console.core.errors import InputError
 from console.core.phones import PhoneStyle, format_phone, parse_phone
 from console.providers.spec import FieldKind, FieldSpec, ProviderSpec
@@ -24,6 +22,8 @@ def _check(spec: ProviderSpec, fld: FieldSpec, value: str) -> str:
             number = parse_phone(value, spec.home_region)
         except InputError as exc:
             raise InputError(f"{label}: {exc}", field=fld.name) from exc
+        import phonenumbers  # loaded with the first number (parse_phone has it by now)
+
         region = phonenumbers.region_code_for_number(number)
         if spec.home_only and region != spec.home_region:
             raise InputError(

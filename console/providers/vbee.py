@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import jwt
-from jwt.warnings import InsecureKeyLengthWarning
 
 from console.core.errors import ContractError
 from console.core.models import Outcome, Verification, VerificationState
@@ -185,9 +183,12 @@ def mint(api_key: str, api_secret: str, code: str, now: float | None = None) -> 
     claims: dict[str, Any] = {"apiKey": api_key, "iat": int(time.time() if now is None else now)}
     if code:
         claims = {"apiKey": api_key, "otpCode": code, "iat": claims["iat"]}
+    import jwt  # here: every other command starts without pyjwt and the cryptography it loads
+    from jwt.warnings import InsecureKeyLengthWarning
+
     with warnings.catch_warnings():  # Vbee issues the secrets; a short one is theirs to choose
         warnings.simplefilter("ignore", InsecureKeyLengthWarning)
-        return jwt.encode(claims, api_secret, algorithm="HS256")
+        return str(jwt.encode(claims, api_secret, algorithm="HS256"))
 
 
 WHO = "Vbee"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHeaderView,
@@ -104,7 +106,13 @@ class ScenariosPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(make_row(self.folder_label, self.open_button, self.reload_button))
         layout.addWidget(self.scenario_list, 2)
-        layout.addLayout(make_row(self.run_button, self.run_all_button, self.stop_button, self.status))
+        self.live = QCheckBox("Live")
+        self.live.setObjectName("scenario_live")
+        self.live.setToolTip(
+            "Run on the real providers (env live) instead of the simulators: only to the spend guard's allowed "
+            "numbers, after a confirmation; steps that need the person at the phone ask you"
+        )
+        layout.addLayout(make_row(self.run_button, self.run_all_button, self.stop_button, self.live, self.status))
         layout.addWidget(self.checklist, 3)
         layout.addWidget(self.detail)
         self.scenario_list.itemDoubleClicked.connect(lambda *_: self.run_selected())
@@ -192,6 +200,8 @@ class ScenariosPane(QWidget):
         """Run ``scenarios`` one after another on the console's loop (the GUI never waits; Stop cancels)."""
         if self.running or not scenarios:
             return
+        if self.live.isChecked():  # the GUI's Live: every simulator scenario goes to the real providers
+            scenarios = [dataclasses.replace(s, env="live") if s.env == "simulator" else s for s in scenarios]
         rig = self._rig_factory() if self._rig_factory is not None else None
         if rig is None:
             self.status.setText(STARTING)
@@ -254,8 +264,6 @@ class ScenariosPane(QWidget):
     @staticmethod
     def _rig_for(rig: Rig, scenario: Scenario) -> Rig:
         """The rig in the scenario's environment (outside the simulator, the person at the phone is asked)."""
-        import dataclasses
-
         if scenario.env == rig.env:
             return rig
         return dataclasses.replace(rig, env=scenario.env, host=rig.host if scenario.env == "simulator" else None)

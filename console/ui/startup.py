@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from console.ui.app import ConsoleApp
+    from console.ui.stall_meter import StallMeter
 
 SHOW_WAIT_S = 1.0
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -121,7 +122,15 @@ def _run_gui(started: float | None, asked: list[int]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     console = ConsoleApp(window)
-    say_started = _say_started(console) if os.environ.get(STARTED_ENV) == "1" else None
+    say = _say_started(console) if os.environ.get(STARTED_ENV) == "1" else None
+    stalls = _stall_meter()
+
+    def say_started() -> None:  # the console is up: say so, and measure stalls from now on (not start-up's)
+        if say is not None:
+            say()
+        if stalls is not None:
+            stalls.reset()
+
     with loop:
         let_go = _close_on_signals(loop, console)
         if asked:  # a signal came while the window was being shown: the console starts, then closes at once
@@ -138,6 +147,8 @@ def _run_gui(started: float | None, asked: list[int]) -> int:
             _finish_leftover_tasks(loop)
         finally:
             let_go()
+            if stalls is not None:
+                print(f"max_stall_ms {stalls.max_ms:.1f}", flush=True)
         task.result()  # start's own failure, if any, is a real crash: its traceback is shown
     asyncio.set_event_loop(None)
     return 0
@@ -186,6 +197,13 @@ def _close_on_signals_by_timer(
             signal.signal(sig, handler)
 
     return let_go
+
+
+def _stall_meter() -> StallMeter | None:
+    """With ``OTP_CONSOLE_REPORT_STALLS=1`` (benchmarks), the GUI thread's longest stall is measured."""
+    from console.ui.stall_meter import STALLS_ENV, StallMeter
+
+    return StallMeter() if os.environ.get(STALLS_ENV) == "1" else None
 
 
 def _say_started(console: ConsoleApp) -> Callable[[], None]:

@@ -187,3 +187,19 @@ def test_screen_sharing_masks_numbers_and_codes_in_the_checklist(pane: Scenarios
     PRIVACY.enabled = False
     pane.refresh_privacy()
     assert row.text(3) == "destination = +447911999999"
+
+
+def test_the_live_switch_sends_simulator_scenarios_live_only_to_allowed_numbers(
+    pane: ScenariosPane, qloop: asyncio.AbstractEventLoop
+) -> None:
+    finished: list[Any] = []
+    pane.run_finished.connect(finished.append)
+    pane.set_rig_factory(lambda: SimpleNamespace(env="simulator"))  # type: ignore[arg-type, return-value]
+    simulated = scenarios_of(builtin())[0]
+    assert simulated.env == "simulator"
+    pane.live.setChecked(True)
+    pane.start([simulated])
+    run(qloop, until(lambda: bool(finished)))
+    assert finished == [[]]  # nothing ran: no allowed numbers
+    assert "(live)" in pane.status.text()
+    assert "allow-list" in pane.status.text()
