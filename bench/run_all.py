@@ -45,6 +45,13 @@ BENCHES: list[tuple[str, list[str], list[str], list[Check]]] = [
         ],
     ),
     (
+        "figures.py", [], ["--rounds", "20"],
+        [
+            ("detail_stall_ms", "≤ 100 (a 2 MB body selected)", lambda v: v <= 100),
+            ("send_ratio", "≤ 1.3 (the service's send / raw httpx)", lambda v: v <= 1.3),
+        ],
+    ),
+    (
         "log_pane.py", [], [],
         [
             ("rows_per_s", "≥ 20,000", lambda v: v >= 20_000),
