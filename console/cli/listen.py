@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.cli.commands import COMMANDS
+from console.cli.line_writer import LineWriter
 
 if TYPE_CHECKING:  # what a run needs loads with the run: every other command's parser stays light
     from console.core.models import Exchange
@@ -176,8 +177,9 @@ def run_listen(args: argparse.Namespace) -> int:
     )
     listener.public_url = args.public_url or ""
     # one line per stored row, as soon as it is stored; a row that is forwarded waits for its forward's answer
-    listener.on_received(lambda row: None if listener.forwards(row) else emit(request_line(row)))
-    listener.on_forwarded(lambda row, forward: emit(request_line(row, forward)))
+    lines = LineWriter(request_line)  # encoded and written off the listener's thread, in order
+    listener.on_received(lambda row: None if listener.forwards(row) else lines.put(row))
+    listener.on_forwarded(lambda row, forward: lines.put(row, forward))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):  # before "ready" is printed: a script may signal right after it
         signal.signal(sig, lambda *_: stop.set())
@@ -185,6 +187,7 @@ def run_listen(args: argparse.Namespace) -> int:
         choice = listener.start(explicit=explicit)
     except ServerError as exc:
         emit({"event": "error", "message": str(exc)})
+        lines.close()
         history.close()
         return EXIT_BAD_INPUT
     if choice.moved:
@@ -202,6 +205,7 @@ def run_listen(args: argparse.Namespace) -> int:
         stop.wait()
     finally:
         listener.stop()
+        lines.close()  # every stored row's line is out before the process ends
         history.close()
     return EXIT_OK
 
