@@ -14,7 +14,7 @@ from console.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED_BY_PROVIDER
 
 if TYPE_CHECKING:  # the scenarios load with the command: every other command starts without them
     from console.scenarios.model import Scenario, ScenarioFile, Step
-    from console.scenarios.runner import ScenarioResult, StepResult
+    from console.scenarios.results import ScenarioResult, StepResult
 
 
 def add_scenario_parser(sub: Any) -> None:
@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     if refusal:
         emit({"event": "error", "ok": False, "outcome": "refused", "error_code": "not_allowed", "message": refusal})
         return EXIT_BAD_INPUT
-    from console.scenarios.runner import ERROR, FAILED, PASSED, SKIPPED
+    from console.scenarios.results import ERROR, FAILED, PASSED, SKIPPED
 
     suites = asyncio.run(_run_files(files, args))
     if args.junit:

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from console.scenarios.runner import ERROR, FAILED, SKIPPED, ScenarioResult
+from console.scenarios.results import ERROR, FAILED, SKIPPED, ScenarioResult
 
 
 def junit_xml(suites: Sequence[tuple[str, Sequence[ScenarioResult]]]) -> bytes:

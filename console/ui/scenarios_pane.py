@@ -41,8 +41,8 @@ from console.ui.scenario_widgets import (
 
 if TYPE_CHECKING:
     from console.scenarios.model import Scenario, ScenarioFile, Step
+    from console.scenarios.results import ScenarioResult, StepResult
     from console.scenarios.rig import Rig
-    from console.scenarios.runner import ScenarioResult, StepResult
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "–"}
 COLOURS = {"passed": theme.SIM_GREEN, "failed": theme.ERROR_RED, "error": theme.CUSTOM_AMBER, "skipped": theme.MUTED}

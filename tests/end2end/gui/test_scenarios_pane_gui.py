@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from console.scenarios.recording import record_scenario, save_scenario
+from console.scenarios.results import ScenarioResult
 from console.scenarios.rig import Rig
-from console.scenarios.runner import ScenarioResult
 from console.ui.app import ConsoleApp
 from console.ui.scenarios_pane import ScenariosPane
 from tests.helpers.qtasync import run, until

@@ -10,8 +10,9 @@ import pytest
 
 from console.scenarios.model import Scenario
 from console.scenarios.parsing import parse_text
+from console.scenarios.results import ERROR, FAILED, PASSED, SKIPPED, ScenarioResult, StepResult
 from console.scenarios.rig import Rig, open_rig
-from console.scenarios.runner import ERROR, FAILED, PASSED, SKIPPED, ScenarioResult, ScenarioRunner, StepResult
+from console.scenarios.runner import ScenarioRunner
 from tests.unit.scenarios.test_parsing import EXAMPLE
 
 

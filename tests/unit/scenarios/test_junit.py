@@ -8,7 +8,7 @@ import junitparser
 
 from console.scenarios.junit import write_junit
 from console.scenarios.model import Scenario, Step
-from console.scenarios.runner import ERROR, FAILED, PASSED, SKIPPED, ScenarioResult, StepResult
+from console.scenarios.results import ERROR, FAILED, PASSED, SKIPPED, ScenarioResult, StepResult
 
 
 def _result(name: str, *statuses: str) -> ScenarioResult:

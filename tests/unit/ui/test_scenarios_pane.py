@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from console.scenarios.library import builtin, scenarios_of
 from console.scenarios.model import Step
-from console.scenarios.runner import StepResult
+from console.scenarios.results import StepResult
 from console.ui.privacy import PRIVACY
 from console.ui.scenarios_pane import STARTING, ScenariosPane
 from tests.helpers.qtasync import run, until
