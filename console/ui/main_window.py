@@ -74,8 +74,6 @@ class MainWindow(FittedWindow):
         super().__init__()
         self.setStatusBar(PrivateStatusBar())  # its messages are masked in screen-sharing mode
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self._panes_pending = True  # the panes get their proportions once the window has its size
-        self._panes_restored = False  # the user's own pane sizes came back from the saved state
         self.store = store
         self.bridge = bridge
         self.service: ConsoleService | None = None

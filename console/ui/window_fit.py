@@ -33,7 +33,7 @@ class FittedWindow(QMainWindow):
     _inner: dict[str, QSplitter]
     _panes_pending: bool = True  # the panes get their proportions once the window has its size
     _panes_restored: bool = False  # the user's own pane sizes came back from the saved state
-    _panes_built: bool = False
+    _panes_built: bool  # the log and detail panes exist (the subclass builds them after the first frame)
 
     def current_provider_id(self) -> str | None:
         """The provider whose form is shown (saved with the window's state); the subclass knows."""
