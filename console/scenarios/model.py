@@ -73,11 +73,6 @@ class Scenario:
     path: Path | None = None
     line: int = 0
 
-    @property
-    def needs_the_simulated_user(self) -> bool:
-        """True when a step acts as the person at the phone (live, that person is asked instead)."""
-        return any(step.action == "phone" for step in self.steps)
-
 
 @dataclass(frozen=True, slots=True)
 class ScenarioFile:

@@ -167,11 +167,6 @@ class LatencyPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 best = (float(distance[index]), series, index, QPointF(float(xs[index]), float(ys[index])))
         return None if best is None else best[1:]
 
-    def text_at(self, scene_pos: QPointF) -> str:
-        """The hover text of the point under ``scene_pos``, or ""."""
-        found = self.nearest(scene_pos)
-        return "" if found is None else hover_text(found[0].rows[found[1]])
-
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         found = self.nearest(scene_pos)
         if found is None:
