@@ -1,6 +1,6 @@
 """Listener benchmark, measured from outside: every server in its own process, the load from other processes.
 
-``.venv/bin/python bench/listener.py [--rounds 5] [--seconds 3] [--connections 32] [--processes 2]``
+``.venv/bin/python bench/listener.py [--rounds 5] [--seconds 5] [--connections 32] [--load auto|wrk|python]``
 
 Servers, loaded in turn within each round (rounds interleaved, medians and spreads reported):
 
@@ -12,9 +12,16 @@ Servers, loaded in turn within each round (rounds interleaved, medians and sprea
   synchronous=NORMAL) before answering — the same work, nothing else;
 * ``bare``: the same server storing nothing.
 
-The load is ``bench/floors/load.py``: signed Zadarma NOTIFY_END callbacks, each with a unique number, from
-``--processes`` processes sharing ``--connections`` keep-alive connections. After each round, the console's
-history is read back: every number answered 2xx must be there (``lost``).
+The load comes from another process: signed Zadarma NOTIFY_END callbacks, each with a unique ``?n=`` number,
+over ``--connections`` keep-alive connections. With wrk installed (``--load auto``, the default, or ``--load
+wrk``) it is ``wrk -t1`` running ``bench/floors/load.lua``; otherwise ``bench/floors/load.py``, ``--processes``
+Python processes. After each round, the console's history is read back for ``lost``: with the Python load, every
+number answered 2xx must be there; wrk cannot say which numbers it got answers for, so there at least as many of
+the numbers it sent must be stored as it got 2xx answers (a row answered 2xx but not stored shows unless a
+request still in flight when the load stopped was stored in its place).
+
+Each server's CPU time per request (user + system, read from /proc) is reported beside its rate: on a shared
+machine it moves less than the rate does.
 
 Summary: ``listener_ratio=… gui_ratio=… stored_ratio=… lost=… max_stall_ms=…`` — ``listen`` against the floor
 (target ≥ 0.8), the GUI's listener against ``listen`` (target ≥ 0.8), ``listen`` against bare aiohttp, the rows
@@ -27,6 +34,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -35,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,8 +94,28 @@ class Server:
         proc.wait(timeout=60)
 
 
-def load(url: str, args: argparse.Namespace, first: int, out: Path) -> tuple[int, int, float, set[int]]:
-    """Run the load process against ``url``; (sent, answered 2xx, seconds, the numbers answered 2xx)."""
+@dataclass
+class Load:
+    """One load run: requests sent, answered 2xx, seconds, and what the lost-row check needs."""
+
+    sent: int
+    ok: int
+    seconds: float
+    numbers: set[int] | None  # the numbers answered 2xx (the Python load), or None (wrk: counts only)
+    first: int
+
+    def lost(self, stored: set[int]) -> int:
+        """Rows answered 2xx that history does not hold (wrk: by count over the numbers it sent)."""
+        if self.numbers is not None:
+            return len(self.numbers - stored)
+        sent = {n for n in stored if self.first < n <= self.first + self.sent}
+        return max(0, self.ok - len(sent))
+
+
+def load(url: str, args: argparse.Namespace, first: int, out: Path) -> Load:
+    """Run the load process (wrk or the Python one) against ``url``."""
+    if args.load == "wrk":
+        return load_wrk(url, args, first)
     cmd = [
         sys.executable, str(FLOORS / "load.py"), url, "--seconds", str(args.seconds),
         "--connections", str(args.connections), "--processes", str(args.processes), "--first", str(first),
@@ -95,7 +124,31 @@ def load(url: str, args: argparse.Namespace, first: int, out: Path) -> tuple[int
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.seconds + 120, check=True)
     figures = json.loads(done.stdout.splitlines()[-1])
     numbers = {int(n) for n in out.read_text().split()} if out.stat().st_size else set()
-    return figures["sent"], figures["ok"], figures["seconds"], numbers
+    return Load(figures["sent"], figures["ok"], figures["seconds"], numbers, first)
+
+
+def load_wrk(url: str, args: argparse.Namespace, first: int) -> Load:
+    """wrk, one thread, ``--connections`` connections, the Lua script numbering each request from ``first + 1``."""
+    sys.path.insert(0, str(FLOORS))
+    from load import payload  # the Python load's body and signature: the same callback either way
+
+    body, headers = payload()
+    cmd = [
+        "wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds:g}s", "-s", str(FLOORS / "load.lua"), url,
+        "--", str(first), body.decode(), headers["Signature"],
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.seconds + 120, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return Load(figures["sent"], figures["ok"], figures["seconds"], None, first)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stored_numbers(history: Path) -> set[int]:
@@ -126,12 +179,19 @@ def history_of(home: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds, servers interleaved (default: %(default)s)")
-    parser.add_argument("--seconds", type=float, default=3.0, help="load per server and round")
+    parser.add_argument("--seconds", type=float, default=5.0, help="load per server and round")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--processes", type=int, default=2, help="load processes")
+    parser.add_argument("--processes", type=int, default=2, help="Python load processes")
+    parser.add_argument(
+        "--load", choices=("auto", "wrk", "python"), default="auto", help="the load generator (auto: wrk if installed)"
+    )
     args = parser.parse_args()
+    if args.load == "auto":
+        args.load = "wrk" if shutil.which("wrk") else "python"
+    print(f"load: {args.load}, {args.connections} connections, {args.seconds:g} s per server and round")
     py = sys.executable
     rates: dict[str, list[float]] = {"listen": [], "gui": [], "floor": [], "bare": []}
+    cpu: dict[str, list[float]] = {name: [] for name in rates}
     lost = 0
     stalls: list[float] = []
     with tempfile.TemporaryDirectory(prefix="otp-console-bench-listener-") as tmp:
@@ -163,22 +223,30 @@ def main() -> int:
         for round_no in range(1, args.rounds + 1):
             for name, server in servers.items():
                 server.start(reads_stderr=name == "listen")
-                sent, ok, seconds, numbers = load(f"{server.url}/hooks/zadarma", args, first, tmpdir / "ok.txt")
+                assert server.proc is not None
+                cpu_before = cpu_seconds(server.proc.pid)
+                run = load(f"{server.url}/hooks/zadarma", args, first, tmpdir / "ok.txt")
+                cpu[name].append((cpu_seconds(server.proc.pid) - cpu_before) / max(run.ok, 1) * 1e6)
                 server.stop()
-                first += sent + 10**8
-                rates[name].append(ok / seconds)
-                note = ""
+                first += run.sent + 10**8
+                sent, ok = run.sent, run.ok
+                rates[name].append(ok / run.seconds)
+                note = f", {cpu[name][-1]:.0f} µs CPU per request"
                 if name in homes:
-                    missing = numbers - stored_numbers(history_of(homes[name]))
-                    lost += len(missing)
-                    note = f", {len(missing)} lost"
+                    missing = run.lost(stored_numbers(history_of(homes[name])))
+                    lost += missing
+                    note += f", {missing} lost"
                 if server.stall_ms is not None:
                     stalls.append(server.stall_ms)
                     note += f", longest GUI stall {server.stall_ms:.0f} ms"
                 print(f"round {round_no} {name:6}: {ok:6} answered 2xx of {sent:6} = {rates[name][-1]:8,.0f}/s{note}")
     medians = {name: statistics.median(values) for name, values in rates.items()}
     for name, values in rates.items():
-        print(f"{name:6} median {medians[name]:8,.0f}/s (spread {min(values):,.0f}–{max(values):,.0f})")
+        spent = statistics.median(cpu[name])
+        print(
+            f"{name:6} median {medians[name]:8,.0f}/s (spread {min(values):,.0f}–{max(values):,.0f}), "
+            f"{spent:.0f} µs CPU per request"
+        )
     listener_ratio = medians["listen"] / medians["floor"]
     gui_ratio = medians["gui"] / medians["listen"]
     stored_ratio = medians["listen"] / medians["bare"]

@@ -141,7 +141,6 @@ def run_listen(args: argparse.Namespace) -> int:
     says so); ``--port N`` is bound exactly or refused (exit 2, an ``error`` line); ``--port 0``: any free port.
     """
     from console.core.errors import InputError
-    from console.core.logstore import LogStore
     from console.core.serverthread import ServerError
     from console.core.verifications import VerificationBook
     from console.listener.handling import CallbackHandler
@@ -172,9 +171,7 @@ def run_listen(args: argparse.Namespace) -> int:
         handler.set_reply(route, reply)
     explicit = args.port is not None  # --port N is bound exactly or refused; the default may move on
     port = args.port if explicit else DEFAULT_LISTENER_PORT
-    listener = WebhookListener(
-        handler, history, LogStore(), args.host, port, args.forward_to, idle_timeout=args.idle_timeout
-    )
+    listener = WebhookListener(handler, history, None, args.host, port, args.forward_to, idle_timeout=args.idle_timeout)
     listener.public_url = args.public_url or ""
     # one line per stored row, as soon as it is stored; a row that is forwarded waits for its forward's answer
     lines = LineWriter(request_line)  # encoded and written off the listener's thread, in order

@@ -49,7 +49,7 @@ def exchange_row(ex: Exchange) -> tuple[Any, ...]:
         ex.error_code,
         ex.request_id,
         ex.verification_id,
-        json.dumps(ex.to_dict()),
+        json.dumps(ex.json_values()),
         ex.destination,
     )
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 from aiohttp import web
 
+from console.core.foreground import FOREGROUND
 from console.core.history import History, LoopCommitter
 from console.core.http import HttpSettings, make_client, send_raw
 from console.core.logstore import LogStore
@@ -224,6 +225,7 @@ class WebhookListener:
             self._last_at = at
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        FOREGROUND.pause()  # the GUI paints: let it have the interpreter first
         received_at = time.time()
         self._tick(received_at)
         body = b""

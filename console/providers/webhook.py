@@ -56,8 +56,15 @@ class Incoming:
 
     def header(self, name: str) -> str | None:
         """A header's first value, by case-insensitive name."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return self._header_values.get(name.lower())
+
+    @cached_property
+    def _header_values(self) -> dict[str, str]:
+        """Each header's first value by lower-case name (made once: rules look several up per request)."""
+        values: dict[str, str] = {}
+        for key, value in self.headers:
+            values.setdefault(key.lower(), value)
+        return values
 
     def query_value(self, name: str) -> str | None:
         return next((v for k, v in self.query if k == name), None)

@@ -1,4 +1,4 @@
-"""Qt table model and filter proxy over the core ``LogStore`` (batched appends, cheap ``data()``)."""
+"""Qt table model over the core ``LogStore`` (batched appends, cheap ``data()``, one call per cell)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,22 @@ import enum
 import gc
 import itertools
 import time
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from console.core.foreground import FOREGROUND
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
 from console.ui.privacy import PRIVACY
@@ -151,6 +154,10 @@ class LogTableModel(QAbstractTableModel):
     @Slot()
     def flush_now(self) -> None:
         """Apply every queued batch now: one removal from the front, then one insertion at the end."""
+        with FOREGROUND.working():  # the views' updates call back into Python: background threads wait meanwhile
+            self._flush()
+
+    def _flush(self) -> None:
         entries = self._collect(self._feed.take())
         if not entries:
             return
@@ -260,8 +267,30 @@ class LogTableModel(QAbstractTableModel):
         row = index.row()
         if row < 0 or row >= len(self._rows):
             return None
-        exchange = self._rows[row]
-        column = index.column()
+        return self.value(self._rows[row], index.column(), role)
+
+    def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan) -> None:  # type: ignore[override]
+        """Every role of a cell in one call (Qt's delegates ask for seven at once): see :meth:`value`."""
+        row = index.row()
+        if 0 <= row < len(self._rows):
+            self.fill(self._rows[row], index.column(), roles)
+
+    def fill(self, exchange: Exchange, column: int, roles: QModelRoleDataSpan) -> None:
+        """Set each of ``roles`` for ``exchange``'s cell in ``column`` (the roles this model does not serve stay unset).
+
+        One call from Qt per cell instead of one per role: each call from Qt's thread into Python waits for the
+        interpreter lock, which a busy listener thread holds (seven calls per cell made the log's repaint under
+        load take 200 ms; see bench/listener.py's GUI stall).
+        """
+        for role_data in cast("Iterable[QModelRoleData]", roles):  # iterable, though the stubs do not say so
+            role = role_data.role()
+            if role in _SERVED_ROLES:
+                value = self.value(exchange, column, role)
+                if value is not None:
+                    role_data.setData(value)
+
+    def value(self, exchange: Exchange, column: int, role: int) -> Any:
+        """What ``exchange``'s cell in ``column`` shows for ``role`` (None: nothing)."""
         if role == _DISPLAY:
             return self.formatted(exchange)[column] if 0 <= column < len(HEADERS) else None
         if role == _FOREGROUND:
@@ -296,79 +325,3 @@ class LogTableModel(QAbstractTableModel):
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
-
-
-class LogFilterProxy(QSortFilterProxyModel):
-    """Filters a :class:`LogTableModel` by provider, outcome group and free text.
-
-    Attributes:
-        provider: Provider id shown, or None for all.
-        outcome_group: ``"all"``, ``"ok"`` or ``"errors"`` (anything not OK).
-        text: Case-insensitive substring searched in the request's identifying fields.
-    """
-
-    OUTCOME_GROUPS = ("all", "ok", "errors")
-
-    def __init__(self, source: LogTableModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._source = source
-        self.provider: str | None = None
-        self.outcome_group = "all"
-        self.text = ""
-        self._needle = ""
-        self._active = False
-        self.setSourceModel(source)
-
-    def is_filtering(self) -> bool:
-        """Whether any criterion hides rows."""
-        return self.provider is not None or self.outcome_group != "all" or bool(self._needle)
-
-    def set_provider(self, provider: str | None) -> None:
-        """Show only this provider's exchanges (None: all providers)."""
-        if provider != self.provider:
-            self._refilter(provider, self.outcome_group, self.text)
-
-    def set_outcome_group(self, group: str) -> None:
-        """Show ``"all"``, only ``"ok"`` or only ``"errors"`` (raises ValueError otherwise)."""
-        if group not in self.OUTCOME_GROUPS:
-            raise ValueError(f"unknown outcome group {group!r}")
-        if group != self.outcome_group:
-            self._refilter(self.provider, group, self.text)
-
-    def set_text(self, text: str) -> None:
-        """Show only exchanges whose searchable fields contain ``text`` (case-insensitive)."""
-        if text != self.text:
-            self._refilter(self.provider, self.outcome_group, text)
-
-    def _refilter(self, provider: str | None, group: str, text: str) -> None:
-        """Apply new criteria with a reset of this proxy (the source model is untouched).
-
-        ``beginFilterChange()``/``endFilterChange()`` update views incrementally, one signal per run of
-        rows: widening an "errors" filter over 100k interleaved rows took 0.7 s in Qt plus the views'
-        slots (2.5 s with the log view), against 0.1 s for a reset. Views restore selection and scroll.
-        """
-        self.beginResetModel()
-        self.provider, self.outcome_group, self.text = provider, group, text
-        self._needle = text.strip().casefold()
-        self._active = self.is_filtering()
-        self.endResetModel()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if not self._active:
-            return True
-        exchange = self._source.exchange_at(source_row)
-        if self.provider is not None and exchange.provider != self.provider:
-            return False
-        if self.outcome_group == "ok" and exchange.outcome is not Outcome.OK:
-            return False
-        if self.outcome_group == "errors" and exchange.outcome is Outcome.OK:
-            return False
-        return not self._needle or self._needle in haystack(exchange)
-
-
-def haystack(exchange: Exchange) -> str:
-    """The casefolded text the free-text filter searches."""
-    e = exchange
-    status = "" if e.status is None else str(e.status)
-    fields = (e.provider, e.operation, e.channel, e.url, status, e.error_code, e.meaning, e.message)
-    return "\x1f".join(f or "" for f in (*fields, e.request_id, e.verification_id)).casefold()

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.foreground import FOREGROUND
 from console.core.logstore import LogStore
 from console.core.models import Exchange
 from console.ui import theme
-from console.ui.log_model import Column, ExchangeRole, LogFilterProxy, LogTableModel, SeqRole, short_provider_name
+from console.ui.log_filter import LogFilterProxy
+from console.ui.log_model import Column, ExchangeRole, LogTableModel, SeqRole, short_provider_name
 from console.ui.privacy import personal_input
 
 ROW_HEIGHT = 22
@@ -123,7 +126,7 @@ class LogView(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count_label)
 
-        self.table = QTableView()
+        self.table = _LogTable()
         self._setup_table()
 
         layout = QVBoxLayout(self)
@@ -388,3 +391,11 @@ class LogView(QWidget):
             self.count_label.setText(f"{self.proxy.rowCount():,} of {total:,} {noun}")
         else:
             self.count_label.setText(f"{total:,} {noun}")
+
+
+class _LogTable(QTableView):
+    """The log's table: while it paints, background threads pause (see :mod:`console.core.foreground`)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        with FOREGROUND.working():
+            super().paintEvent(event)

@@ -1,21 +1,32 @@
-"""The JSON lines writer: every line, in order, off the caller's thread; a line that cannot be made is said."""
+"""The JSON lines writer: every line, in order, written off the caller's thread; a line that cannot be made is said."""
 
 from __future__ import annotations
 
 import io
 import json
 import threading
+import time
 from typing import Any
 
 from console.cli.line_writer import LineWriter
 
 
+class ThreadNoting(io.StringIO):
+    """A stream that notes which threads write to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[str] = set()
+
+    def write(self, text: str) -> int:
+        self.threads.add(threading.current_thread().name)
+        return super().write(text)
+
+
 def test_lines_come_out_in_order_from_their_own_thread_and_close_drains_them() -> None:
-    stream = io.StringIO()
-    threads: list[str] = []
+    stream = ThreadNoting()
 
     def line_of(n: int, extra: str = "") -> dict[str, Any]:
-        threads.append(threading.current_thread().name)
         return {"n": n, "extra": extra, "text": "ünïcode"}
 
     writer = LineWriter(line_of, stream)
@@ -26,7 +37,18 @@ def test_lines_come_out_in_order_from_their_own_thread_and_close_drains_them() -
     assert [line["n"] for line in lines] == list(range(500))
     assert lines[1]["extra"] == "x"
     assert "ünïcode" in stream.getvalue()  # as the CLI's other lines: UTF-8, not \\u escapes
-    assert set(threads) == {"json lines"}
+    assert stream.threads == {"json lines"}  # the caller never waits on the stream
+
+
+def test_a_line_waits_at_most_the_batch_wait_before_it_is_written() -> None:
+    stream = ThreadNoting()
+    writer = LineWriter(lambda n: {"n": n}, stream)
+    writer.put(1)
+    deadline = time.monotonic() + 2
+    while not stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert stream.getvalue() == '{"n": 1}\n'  # written (and flushed) without waiting for close
+    writer.close()
 
 
 def test_a_line_that_cannot_be_made_is_an_error_line_not_a_gap() -> None:

@@ -12,7 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
-from console.ui.log_model import OUTCOME_COLORS, Column, ExchangeRole, LogFilterProxy, LogTableModel, SeqRole
+from console.ui.log_filter import LogFilterProxy
+from console.ui.log_model import OUTCOME_COLORS, Column, ExchangeRole, LogTableModel, SeqRole
 
 _ids = itertools.count(1)
 
