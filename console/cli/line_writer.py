@@ -17,8 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import orjson
+
 _DONE = object()
-_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_OPTIONS = orjson.OPT_NON_STR_KEYS
 BATCH_WAIT_S = 0.01  # a line waits at most this long for others to share its write
 
 
@@ -61,6 +63,6 @@ class LineWriter:
 
     def _line(self, item: tuple[Any, ...]) -> str:
         try:
-            return _encode(self.line_of(*item)) + "\n"
+            return orjson.dumps(self.line_of(*item), default=str, option=_OPTIONS).decode() + "\n"
         except Exception as exc:  # a line that cannot be made is said, never a silent gap
             return json.dumps({"event": "error", "message": f"could not write a line: {exc!r}"}) + "\n"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # the errors are imported by screens that open long before the first request (no network stack)
+    import httpx
 
 
 class ConsoleError(Exception):
@@ -79,6 +80,10 @@ def _root_cause(exc: BaseException) -> str:
 
 
 def _transport_kind(exc: httpx.TransportError) -> tuple[str, str]:
+    import ssl
+
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return "timeout", f"No answer in time ({type(exc).__name__})"
     if isinstance(exc, httpx.ConnectError):
@@ -99,6 +104,10 @@ def _transport_kind(exc: httpx.TransportError) -> tuple[str, str]:
 @contextmanager
 def mapped_transport_errors() -> Iterator[None]:
     """Turn httpx transport failures into :class:`TransportError`."""
+    import ssl
+
+    import httpx
+
     try:
         yield
     except httpx.TransportError as exc:

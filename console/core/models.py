@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
-import operator
 import os
 import time
 from dataclasses import dataclass, field
@@ -133,12 +132,6 @@ class Exchange:
         data["warnings"] = list(self.warnings)
         return data
 
-    def json_values(self) -> dict[str, Any]:
-        """:meth:`to_dict` for ``json.dumps`` alone (pairs stay tuples, which JSON writes as the same arrays)."""
-        data = dict(zip(_EXCHANGE_FIELDS, _exchange_values(self), strict=True))
-        data["outcome"] = self.outcome.value
-        return data
-
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Exchange:
         values = dict(data)
@@ -152,7 +145,6 @@ class Exchange:
 
 
 _EXCHANGE_FIELDS = tuple(f.name for f in dataclasses.fields(Exchange))
-_exchange_values = operator.attrgetter(*_EXCHANGE_FIELDS)
 _PAIR_FIELDS = ("request_headers", "response_headers", "notes", "fields", "credential_sources")
 _NOTES_NOW_FIELDS = ("verdict", "body_base64")  # kept in notes by version 0.1.0, typed fields since
 
