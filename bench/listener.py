@@ -23,9 +23,10 @@ request still in flight when the load stopped was stored in its place).
 Each server's CPU time per request (user + system, read from /proc) is reported beside its rate: on a shared
 machine it moves less than the rate does.
 
-Summary: ``listener_ratio=… gui_ratio=… stored_ratio=… lost=… max_stall_ms=…`` — ``listen`` against the floor
-(target ≥ 0.8), the GUI's listener against ``listen`` (target ≥ 0.8), ``listen`` against bare aiohttp, the rows
-lost (target 0) and the GUI's longest stall under load.
+Summary: ``listener_ratio=… gui_ratio=… stored_ratio=… lost=… max_stall_ms=… cpu_ratio=… load=…`` — ``listen``
+against the floor (target ≥ 0.8), the GUI's listener against ``listen`` (target ≥ 0.8), ``listen`` against bare
+aiohttp, the rows lost (target 0), the GUI's longest stall under load, the floor's CPU time per request over
+``listen``'s (the same comparison by CPU, steadier on a shared machine) and which load generator ran.
 """
 
 from __future__ import annotations
@@ -251,6 +252,7 @@ def main() -> int:
     gui_ratio = medians["gui"] / medians["listen"]
     stored_ratio = medians["listen"] / medians["bare"]
     max_stall = max(stalls, default=0.0)
+    cpu_ratio = statistics.median(cpu["floor"]) / statistics.median(cpu["listen"])
     verdict = "met" if listener_ratio >= TARGET else "MISSED"
     print(f"listen vs the same-work floor: {listener_ratio:.2f} (target ≥ {TARGET}: {verdict})")
     gui_verdict = "met" if gui_ratio >= TARGET else "MISSED"
@@ -258,7 +260,7 @@ def main() -> int:
     print(f"lost rows: {lost} (target 0)")
     print(
         f"listener_ratio={listener_ratio:.2f} gui_ratio={gui_ratio:.2f} stored_ratio={stored_ratio:.2f} "
-        f"lost={lost} max_stall_ms={max_stall:.0f}"
+        f"lost={lost} max_stall_ms={max_stall:.0f} cpu_ratio={cpu_ratio:.2f} load={args.load}"
     )
     return 0
 

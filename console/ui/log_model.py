@@ -34,6 +34,11 @@ ExchangeRole = int(Qt.ItemDataRole.UserRole) + 1
 SeqRole = int(Qt.ItemDataRole.UserRole) + 2
 
 FLUSH_INTERVAL_MS = 50
+# A flush of this many rows or more means a flood (a listener under load): the next one waits longer. Nobody reads
+# hundreds of rows a second, and each flush repaints the log, which costs the GUI thread ~10 ms and, under load,
+# pauses the listener meanwhile (console/core/foreground.py).
+BUSY_ROWS = 100
+BUSY_FLUSH_INTERVAL_MS = 250
 _ROW_CACHE_SIZE = 512
 # Rows are long-lived and acyclic: after this many, move every tracked object out of the collector's sight
 # (gc.freeze). A full collection then walks only what came since, instead of 100,000 rows (60 ms on the GUI
@@ -159,6 +164,7 @@ class LogTableModel(QAbstractTableModel):
 
     def _flush(self) -> None:
         entries = self._collect(self._feed.take())
+        self._feed.timer.setInterval(BUSY_FLUSH_INTERVAL_MS if len(entries) >= BUSY_ROWS else FLUSH_INTERVAL_MS)
         if not entries:
             return
         shown = len(self._rows)

@@ -89,6 +89,33 @@ def test_a_painted_log_asks_python_once_per_cell_not_once_per_role(
     assert calls["data"] == 0  # never one call per role
 
 
+def test_the_log_table_paints_as_foreground_work(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the log paints, background threads (the listener) pause: they would hold up every cell's call."""
+    from console.core import foreground
+    from console.ui.log_view import LogView
+
+    store = LogStore()
+    view = LogView(store)
+    qtbot.addWidget(view)
+    store.extend([make_exchange() for _ in range(30)])
+    view.model.flush_now()
+    busy_during_paint: list[bool] = []
+    original = LogFilterProxy.multiData
+
+    def noting(self: LogFilterProxy, *args: Any) -> Any:
+        busy_during_paint.append(bool(foreground.FOREGROUND._busy))
+        return original(self, *args)
+
+    monkeypatch.setattr(LogFilterProxy, "multiData", noting)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.table.viewport().grab()
+    assert busy_during_paint
+    assert all(busy_during_paint)
+    assert not foreground.FOREGROUND._busy  # and the pause ends with the paint
+
+
 @pytest.mark.parametrize("group", ["all", "errors"])
 def test_rows_trimmed_from_the_front_leave_the_rest_mapped(
     store: LogStore, model: LogTableModel, proxy: LogFilterProxy, group: str

@@ -281,6 +281,23 @@ def test_proxy_survives_trims(store: LogStore, model: LogTableModel, proxy: LogF
     assert model.data(QModelIndex()) is None
 
 
+def test_a_flood_of_rows_slows_the_flushes_and_a_trickle_speeds_them_up() -> None:
+    """Under a listener's load the log repaints four times a second, not twenty (each repaint pauses the listener)."""
+    from console.ui import log_model
+
+    store = LogStore(capacity=1000)
+    model = LogTableModel(store)
+    timer = model._feed.timer
+    assert timer.interval() == log_model.FLUSH_INTERVAL_MS
+    store.extend([make_exchange() for _ in range(log_model.BUSY_ROWS)])
+    model.flush_now()
+    assert timer.interval() == log_model.BUSY_FLUSH_INTERVAL_MS
+    store.extend([make_exchange() for _ in range(3)])
+    model.flush_now()
+    assert timer.interval() == log_model.FLUSH_INTERVAL_MS
+    assert model.rowCount() == log_model.BUSY_ROWS + 3
+
+
 def test_long_lived_rows_are_moved_out_of_the_collectors_sight() -> None:
     """After FREEZE_EVERY_ROWS rows, a full collection no longer walks them (bench/log_pane.py: 60 → 19 ms)."""
     import gc
