@@ -63,6 +63,10 @@ class LineWriter:
 
     def _line(self, item: tuple[Any, ...]) -> str:
         try:
-            return orjson.dumps(self.line_of(*item), default=str, option=_OPTIONS).decode() + "\n"
+            line = self.line_of(*item)
+            try:
+                return orjson.dumps(line, default=str, option=_OPTIONS).decode() + "\n"
+            except orjson.JSONEncodeError:  # text that is not valid Unicode (a lone surrogate): escaped, as json does
+                return json.dumps(line, default=str) + "\n"
         except Exception as exc:  # a line that cannot be made is said, never a silent gap
             return json.dumps({"event": "error", "message": f"could not write a line: {exc!r}"}) + "\n"

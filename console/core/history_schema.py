@@ -51,9 +51,21 @@ def exchange_row(ex: Exchange) -> tuple[Any, ...]:
         ex.error_code,
         ex.request_id,
         ex.verification_id,
-        orjson.dumps(ex).decode(),  # every field, as to_dict() has them (3 µs, not 13: one per callback)
+        _record_json(ex),
         ex.destination,
     )
+
+
+def _record_json(ex: Exchange) -> str:
+    """The whole record as JSON: orjson (3 µs, not 13: the listener stores one per callback), else the json module.
+
+    orjson refuses text that is not valid Unicode (a header's undecodable byte arrives as a lone surrogate);
+    ``json`` writes it as an escape, as history always has.
+    """
+    try:
+        return orjson.dumps(ex).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(ex.to_dict())
 
 
 INSERT_VERIFICATION = "INSERT OR REPLACE INTO verifications VALUES (?,?,?,?,?,?,?,?,?)"

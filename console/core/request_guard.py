@@ -112,6 +112,7 @@ class _GuardedRequestHandler(web.RequestHandler):
         self._head = bytearray()
         self._head_received = 0
         self._head_at = 0.0
+        self._head_started = 0.0  # the loop's clock at the head's first byte
         self._head_timer: asyncio.TimerHandle | None = None
         self._body: StreamReader | None = None  # the body of the last request parsed, while it arrives
         self._refused = False  # the parser refused a request: this connection reports nothing more
@@ -133,6 +134,8 @@ class _GuardedRequestHandler(web.RequestHandler):
         super().data_received(data)
         if self._request_count != parsed:
             self._head_finished()
+        elif self._head_received and self._head_timer is None and not self._refused:  # a head still arriving: watch it
+            self._watch_head()
 
     def force_close(self) -> None:
         self._closed_here = True
@@ -196,14 +199,20 @@ class _GuardedRequestHandler(web.RequestHandler):
             if not data:
                 return
             self._head_at = time.time()
-            if self._guard.head_timeout is not None:
-                self._head_timer = self._loop.call_later(self._guard.head_timeout, self._head_timed_out)
-                # aiohttp's keep-alive timer (from the connection's start) would close it first, answering nothing
-                self._next_keepalive_close_time = self._loop.time() + self._guard.head_timeout + 1.0
+            self._head_started = self._loop.time()
         room = HEAD_KEPT - len(self._head)
         if room > 0:
             self._head += data[:room]
         self._head_received += len(data)
+
+    def _watch_head(self) -> None:
+        """Time the head left unfinished by a packet (a whole head in one packet, the usual case, needs no timer)."""
+        timeout = self._guard.head_timeout
+        if timeout is None:
+            return
+        self._head_timer = self._loop.call_at(self._head_started + timeout, self._head_timed_out)
+        # aiohttp's keep-alive timer (from the connection's start) would close it first, answering nothing
+        self._next_keepalive_close_time = self._head_started + timeout + 1.0
 
     def _head_finished(self) -> None:
         message, body = self._messages[-1] if self._messages else (None, None)

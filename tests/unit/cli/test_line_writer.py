@@ -68,3 +68,12 @@ def test_a_line_that_cannot_be_made_is_an_error_line_not_a_gap() -> None:
     assert lines[1]["event"] == "error"
     assert "broken row" in lines[1]["message"]
     assert lines[2] == {"n": 2}
+
+
+def test_a_line_with_text_that_is_not_valid_unicode_is_written_escaped() -> None:
+    stream = io.StringIO()
+    writer = LineWriter(lambda text: {"text": text}, stream)
+    writer.put("header \udc80 byte")
+    writer.close()
+    assert json.loads(stream.getvalue()) == {"text": "header \udc80 byte"}
+    assert stream.getvalue().isascii()

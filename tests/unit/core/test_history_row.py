@@ -50,3 +50,11 @@ def test_history_gives_back_what_it_stored(tmp_path: Path) -> None:
         assert Exchange.from_dict(json.loads(data)) == exchange
     finally:
         history.close()
+
+
+def test_text_that_is_not_valid_unicode_is_stored_escaped_not_refused() -> None:
+    """A header's undecodable byte reaches the row as a lone surrogate: history keeps the row (json's escape)."""
+    exchange = dataclasses.replace(every_field_set(), request_headers=(("0", "\udc80"),), message="bad \ud800 text")
+    data = exchange_row(exchange)[EXCHANGE_COLUMNS.split(", ").index("data")]
+    assert "\\udc80" in data
+    assert Exchange.from_dict(json.loads(data)) == exchange
