@@ -248,6 +248,13 @@ def main() -> int:
             f"{name:6} median {medians[name]:8,.0f}/s (spread {min(values):,.0f}–{max(values):,.0f}), "
             f"{spent:.0f} µs CPU per request"
         )
+    per_round = {  # each ratio within its own round, for its spread (the servers of a round ran minutes apart)
+        "listener_ratio": [a / b for a, b in zip(rates["listen"], rates["floor"], strict=True)],
+        "gui_ratio": [a / b for a, b in zip(rates["gui"], rates["listen"], strict=True)],
+        "stored_ratio": [a / b for a, b in zip(rates["listen"], rates["bare"], strict=True)],
+    }
+    for name, values in per_round.items():
+        print(f"{name} per round: median {statistics.median(values):.2f}, spread {min(values):.2f}–{max(values):.2f}")
     listener_ratio = medians["listen"] / medians["floor"]
     gui_ratio = medians["gui"] / medians["listen"]
     stored_ratio = medians["listen"] / medians["bare"]

@@ -24,7 +24,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _COLUMNS = len(HEADERS)
 _ROOT = QModelIndex()
-_INDEXES_KEPT = 8192  # a screenful of cells many times over; a row's index stays right whatever it shows
+_INDEXES_KEPT = 4096  # a screenful of cells many times over; a row's index stays right whatever it shows
 
 
 class LogFilterProxy(QAbstractTableModel):
