@@ -18,6 +18,8 @@ class StoreFeed(QObject):
 
     Appending threads only queue their batch (and, for the first since the last :meth:`take`, post one
     queued signal); the GUI thread's timer then emits :attr:`ready` and the owner takes every batch at once.
+    Once ``max_pending`` rows wait, :attr:`ready` comes at once instead: the rows the store drops meanwhile are
+    still held by the owner until it takes the new ones, so a long wait under a flood costs memory.
 
     Attributes:
         timer: the single-shot timer between the first new batch and :attr:`ready`.
@@ -30,18 +32,23 @@ class StoreFeed(QObject):
     ready = Signal()
     cleared = Signal()
     _wake = Signal()
+    _hurry = Signal()
     _clear = Signal()
 
-    def __init__(self, store: LogStore, interval_ms: int, parent: QObject) -> None:
+    def __init__(self, store: LogStore, interval_ms: int, parent: QObject, max_pending: int = 2_000) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
         self._pending: list[list[Exchange]] = []
+        self._pending_rows = 0
+        self.max_pending = max_pending
         self._wake_pending = False
+        self._hurried = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.ready)
         self._wake.connect(self._start_timer)  # queued when put() runs off the GUI thread
+        self._hurry.connect(self._ready_now)
         self._clear.connect(self._on_clear)
         reference = weakref.ref(self)  # the store must not keep a dropped owner (and its feed) alive
 
@@ -62,16 +69,22 @@ class StoreFeed(QObject):
         """Queue a batch (any thread); the first since the last :meth:`take` wakes the GUI thread."""
         with self._lock:
             self._pending.append(batch)
-            if self._wake_pending:
-                return
+            self._pending_rows += len(batch)
+            hurry = self._pending_rows >= self.max_pending and not self._hurried
+            self._hurried = self._hurried or hurry
+            wake = not self._wake_pending
             self._wake_pending = True
-        self._wake.emit()
+        if hurry:
+            self._hurry.emit()
+        elif wake:
+            self._wake.emit()
 
     def take(self) -> list[list[Exchange]]:
         """Every batch queued so far, oldest first (the queue is then empty)."""
         with self._lock:
             batches, self._pending = self._pending, []
-            self._wake_pending = False
+            self._pending_rows = 0
+            self._wake_pending = self._hurried = False
         return batches
 
     def stop(self) -> None:
@@ -82,6 +95,11 @@ class StoreFeed(QObject):
     def _start_timer(self) -> None:
         if not self.timer.isActive():
             self.timer.start()
+
+    @Slot()
+    def _ready_now(self) -> None:
+        self.timer.stop()
+        QTimer.singleShot(0, self, self.ready.emit)  # the loop's next turn (the timer keeps its interval)
 
     @Slot()
     def _on_clear(self) -> None:

@@ -315,3 +315,20 @@ def test_long_lived_rows_are_moved_out_of_the_collectors_sight() -> None:
     assert gc.get_freeze_count() > before
     assert model.rowCount() == log_model.FREEZE_EVERY_ROWS
     gc.unfreeze()  # the rest of the test session collects as usual
+
+
+def test_a_flood_is_taken_at_once_past_the_feeds_limit(qtbot: Any) -> None:
+    """Rows the store drops stay held by the model until it takes the new ones: a long wait under a flood is memory."""
+    from console.ui import log_model
+
+    store = LogStore(capacity=10_000)
+    model = LogTableModel(store)
+    feed = model._feed
+    feed.timer.setInterval(60_000)  # the slow pace: only the limit can bring the rows in time
+    feed.max_pending = 500
+    store.extend([make_exchange() for _ in range(100)])
+    qtbot.wait(50)
+    assert model.rowCount() == 0  # below the limit: the rows wait for the timer
+    store.extend([make_exchange() for _ in range(450)])
+    qtbot.waitUntil(lambda: model.rowCount() == 550, timeout=2000)
+    assert feed.timer.interval() in (60_000, log_model.BUSY_FLUSH_INTERVAL_MS, log_model.FLUSH_INTERVAL_MS)
