@@ -58,6 +58,14 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES, idle_time
     declared = request.content_length
     if declared is not None and declared > limit:
         raise TooLarge(declared, declared=True)
+    if request.content.is_eof():  # all of it has arrived (a callback's body, usually): take it without waiting
+        try:
+            body = request.content.read_nowait()
+        except (ConnectionError, RequestPayloadError, HttpProcessingError) as exc:
+            raise BodyCutOff(b"", declared, False, str(exc).strip() or type(exc).__name__) from None
+        if len(body) > limit:
+            raise TooLarge(len(body), declared=False)
+        return body
     chunks: list[bytes] = []
     size = 0
     while True:
