@@ -282,7 +282,7 @@ class LogTableModel(QAbstractTableModel):
             self.fill(self._rows[row], index.column(), roles)
 
     def fill(self, exchange: Exchange, column: int, roles: QModelRoleDataSpan) -> None:
-        """Set each of ``roles`` for ``exchange``'s cell in ``column`` (the roles this model does not serve stay unset).
+        """Set each of ``roles`` for ``exchange``'s cell in ``column`` (cleared where the cell has nothing for it).
 
         One call from Qt per cell instead of one per role: each call from Qt's thread into Python waits for the
         interpreter lock, which a busy listener thread holds (seven calls per cell made the log's repaint under
@@ -290,10 +290,11 @@ class LogTableModel(QAbstractTableModel):
         """
         for role_data in cast("Iterable[QModelRoleData]", roles):  # iterable, though the stubs do not say so
             role = role_data.role()
-            if role in _SERVED_ROLES:
-                value = self.value(exchange, column, role)
-                if value is not None:
-                    role_data.setData(value)
+            value = self.value(exchange, column, role) if role in _SERVED_ROLES else None
+            if value is None:
+                role_data.clearData()  # Qt's delegate reuses its role data from cell to cell: no value is a value
+            else:
+                role_data.setData(value)
 
     def value(self, exchange: Exchange, column: int, role: int) -> Any:
         """What ``exchange``'s cell in ``column`` shows for ``role`` (None: nothing)."""
