@@ -16,24 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from console.core.models import Exchange, Outcome, Verification
+from console.core.phone_actions import callback_text, phone_action_of
 from console.providers.spec import FieldRole, OperationKind, ProviderSpec
 
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")  # what a scenario file accepts as a phone action
 GROUP_GAP_S = 2.0
 """Callbacks more than this apart are separate things the person did (a delivery, then a read later)."""
-
-_ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bkey ([0-9])\b"), "press_{0}"),
-    (re.compile(r"no answer|no_answer|noanswer"), "no_answer"),
-    (re.compile(r"incoming call"), "dial"),
-    (re.compile(r"\bread\b"), "read"),
-    (re.compile(r"\bfailed\b|\bundeliver\w*"), "fail"),
-    (re.compile(r"\bdelivered\b"), "deliver"),
-    (re.compile(r"\brejected\b"), "reject"),
-    (re.compile(r"key \(none\)|\bhang|\bhung"), "hang_up"),
-    (re.compile(r"\banswered\b"), "answer"),
-)
-"""What a callback says the person did (first match wins), and the words that name its event."""
 
 
 @dataclass
@@ -174,26 +162,19 @@ def _close(group: _Group | None, steps: list[_Step], verification: Verification)
 
 
 def _action_of(row: Exchange, destination: str) -> str | None:
-    """What the person did, as a callback says it (None: the callback says nothing about the phone)."""
-    text = _text_of(row)
-    for pattern, action in _ACTIONS:
-        found = pattern.search(text)
-        if found:
-            name = action.format(*found.groups())
-            if name == "dial" and _digits(destination)[-9:] not in _digits(text):
-                return "dial_other"  # a call from another number than the one verified
-            return name
-    return None
+    """What the person did, as a callback says it (None: the callback says nothing the phone can do again)."""
+    found = phone_action_of(row)
+    if found is None or found.action is None:
+        return None
+    if found.action == "dial" and _digits(destination)[-9:] not in _digits(callback_text(row)):
+        return "dial_other"  # a call from another number than the one verified
+    return found.action
 
 
 def _event_words(row: Exchange) -> str:
     """The words of the callback's text that name its event ("delivered", "key 1", "incoming call")."""
-    text = _text_of(row)
-    for pattern, _ in _ACTIONS:
-        found = pattern.search(text)
-        if found:
-            return found.group(0)
-    return ""
+    found = phone_action_of(row)
+    return found.words if found is not None else ""
 
 
 def _send_extras(ex: Exchange) -> dict[str, str]:
@@ -274,10 +255,6 @@ def _text(verification: Verification, steps: list[_Step]) -> str:
         if step.expect:
             lines.append(f"  expect = {_table(step.expect)}")
     return "\n".join(lines) + "\n"
-
-
-def _text_of(row: Exchange) -> str:
-    return f"{row.channel} · {row.message} · {row.summary}".lower()
 
 
 def _one_line(text: str) -> str:

@@ -8,31 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from console.core.models import Exchange, Outcome, Verification
+from console.core.phone_actions import phone_action_of
 from console.ui.privacy import PRIVACY
 
 LANES = ("console", "provider", "phone", "listener")
 LANE_TITLES = {"console": "Console", "provider": "Provider", "phone": "Phone", "listener": "Listener"}
 
 PHONE_KINDS = {"sms": "SMS", "voice": "voice call", "call": "call", "email": "e-mail", "whatsapp": "WhatsApp"}
-
-# What a callback says the person at the phone did, in the order tried: (pattern, label).
-_KEY = re.compile(r"\bkey (\S+)")
-_PHONE_ACTIONS = (
-    (re.compile(r"incoming call"), "called back"),
-    (re.compile(r"\bread\b"), "read"),
-    (re.compile(r"\bundeliver|\bfail"), "not delivered"),
-    (re.compile(r"\bdelivered\b"), "delivered"),
-    (re.compile(r"no answer|no_answer|noanswer"), "did not answer"),
-    (re.compile(r"\bbusy\b"), "busy"),
-    (re.compile(r"notify_answer|\banswered\b"), "answered"),
-    (re.compile(r"notify_end|hang|hung"), "hung up"),
-)
 
 
 class PhoneMessageLike(Protocol):
@@ -135,14 +122,8 @@ def _same_destination(a: str, b: str) -> bool:
 
 def phone_action(ex: Exchange) -> str:
     """What the callback ``ex`` says happened at the phone ("pressed 1", "delivered"…), or "" when nothing."""
-    text = f"{ex.channel} {ex.message}".lower()
-    key = _KEY.search(text)
-    if key:
-        return f"pressed {key.group(1)}"
-    for pattern, label in _PHONE_ACTIONS:
-        if pattern.search(text):
-            return label
-    return ""
+    found = phone_action_of(ex)
+    return found.label if found is not None else ""
 
 
 def _outcome_words(ex: Exchange) -> str:
