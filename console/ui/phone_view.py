@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from console.simulators._ties import verification_of
 from console.ui import theme
 from console.ui.flow_layout import FlowLayout
 from console.ui.privacy import PRIVACY
@@ -162,7 +161,7 @@ class PhoneView(QWidget):
         item.setData(Qt.ItemDataRole.UserRole + 1, (message.id, tuple(message.actions)))
         item.setToolTip(shown(message.text))
         entry = _Entry(message, item)
-        entry.verification = verification_of(message, self._verifications.values())
+        entry.verification = _tie(message, self._verifications.values())
         self._entries[message.id] = entry
         self.list.insertItem(0, item)
         self.list.setCurrentRow(0)
@@ -239,7 +238,7 @@ class PhoneView(QWidget):
             theirs = [v for v in self._verifications.values() if v.provider == provider]
             for entry in self._entries.values():
                 if entry.message.provider == provider:
-                    entry.verification = verification_of(entry.message, theirs)
+                    entry.verification = _tie(entry.message, theirs)
         self._show_selected()
 
     def verification_of(self, message_id: str) -> Verification | None:
@@ -333,3 +332,10 @@ def _tie_text(verification: Verification | None) -> str:
     if has_ended(verification):
         return f"Verification {verification.id}: {_state_of(verification)}; its actions are closed"
     return f"Verification {verification.id}: {verification.state.value}"
+
+
+def _tie(message: PhoneMessage, verifications: Iterable[Verification]) -> Verification | None:
+    """The verification ``message`` belongs to (the simulators' rule, imported with the first message)."""
+    from console.simulators._ties import verification_of
+
+    return verification_of(message, verifications)
