@@ -6,11 +6,10 @@ thread and turns the :class:`Handled` into an HTTP reply, a history row and a lo
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from console.core.models import Outcome, new_id
@@ -23,7 +22,6 @@ from console.providers.webhook import CallbackFacts, Handshake, Incoming, Reply,
 
 HOOKS_PREFIX = "/hooks/"
 DEDUPE_MEMORY = 10_000
-_NOTHING = re.compile("(?!)")  # matches no text: no secret configured
 MAX_SHOWN_PARAMS = 40
 
 
@@ -64,7 +62,6 @@ class CallbackHandler(RefusalRows):
         self.settings: dict[str, str] = dict(settings or {})
         self.replies: dict[str, RouteReply] = {}
         self._redact: tuple[str, ...] = ()
-        self._secret_found: Callable[[str], object] = _NOTHING.search
         self.set_secrets(secrets)
         self._seen: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
@@ -72,10 +69,8 @@ class CallbackHandler(RefusalRows):
     # ------------------------------------------------------------------------------------------ settings
     def set_secrets(self, secrets: Candidates) -> None:
         """Verify with these candidates from now on (a profile saved or unlocked); each is masked in records."""
-        redact = tuple(sorted({v for v in secret_values(secrets) if len(v) >= 4}, key=len, reverse=True))
-        # one scan for all of them (a text holds none almost always), in C rather than one ``in`` per secret
-        found = re.compile("|".join(map(re.escape, redact))).search if redact else _NOTHING.search
-        self._redact, self._secret_found, self.secrets = redact, found, secrets
+        self._redact = tuple(sorted({v for v in secret_values(secrets) if len(v) >= 4}, key=len, reverse=True))
+        self.secrets = secrets
 
     def set_reply(self, route: str, reply: RouteReply | None) -> None:
         """Answer ``route`` (a provider id or ``*``) with ``reply``; None restores the immediate 200."""
@@ -92,7 +87,10 @@ class CallbackHandler(RefusalRows):
 
     def mask(self, text: str) -> str:
         """``text`` with every configured secret masked: records never hold one."""
-        return redact_text(text, self._redact) if self._secret_found(text) else text
+        for secret in self._redact:  # a substring search each (0.7 µs for a row's text; a regex took 3.8)
+            if secret in text:
+                return redact_text(text, self._redact)
+        return text
 
     def reply_for(self, provider: str) -> RouteReply:
         with self._lock:
