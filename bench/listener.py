@@ -10,23 +10,26 @@ Servers, loaded in turn within each round (rounds interleaved, medians and sprea
   thread's longest stall once it has started);
 * ``floor``: ``bench/floors/floor_server.py --db``: aiohttp committing each request to SQLite (WAL,
   synchronous=NORMAL) before answering — the same work, nothing else;
-* ``bare``: the same server storing nothing.
+* ``bare``: the same server storing nothing;
+* ``floor_uv``: the floor on uvloop's event loop, which the console's listener uses where uvloop is installed:
+  how much of ``listen``'s figure is the event loop rather than the listener's own work.
 
 The load comes from another process: signed Zadarma NOTIFY_END callbacks, each with a unique ``?n=`` number,
 over ``--connections`` keep-alive connections. With wrk installed (``--load auto``, the default, or ``--load
 wrk``) it is ``wrk -t1`` running ``bench/floors/load.lua``; otherwise ``bench/floors/load.py``, ``--processes``
 Python processes. After each round, the console's history is read back for ``lost``: with the Python load, every
-number answered 2xx must be there; wrk cannot say which numbers it got answers for, so there at least as many of
+number answered 2xx must be there; wrk cannot say which numbers it got answers for, so at least as many of
 the numbers it sent must be stored as it got 2xx answers (a row answered 2xx but not stored shows unless a
 request still in flight when the load stopped was stored in its place).
 
 Each server's CPU time per request (user + system, read from /proc) is reported beside its rate: on a shared
 machine it moves less than the rate does.
 
-Summary: ``listener_ratio=… gui_ratio=… stored_ratio=… lost=… max_stall_ms=… cpu_ratio=… load=…`` — ``listen``
-against the floor (target ≥ 0.8), the GUI's listener against ``listen`` (target ≥ 0.8), ``listen`` against bare
-aiohttp, the rows lost (target 0), the GUI's longest stall under load, the floor's CPU time per request over
-``listen``'s (the same comparison by CPU, steadier on a shared machine) and which load generator ran.
+Summary: ``listener_ratio=… gui_ratio=… stored_ratio=… lost=… max_stall_ms=… cpu_ratio=… uv_floor_ratio=… load=…``
+— ``listen`` against the floor (target ≥ 0.8), the GUI's listener against ``listen`` (target ≥ 0.8), ``listen``
+against bare aiohttp, the rows lost (target 0), the GUI's longest stall under load, the floor's CPU time per
+request over ``listen``'s (the same comparison by CPU, steadier on a shared machine), ``listen`` against the
+floor on uvloop, and which load generator ran.
 """
 
 from __future__ import annotations
@@ -191,7 +194,7 @@ def main() -> int:
         args.load = "wrk" if shutil.which("wrk") else "python"
     print(f"load: {args.load}, {args.connections} connections, {args.seconds:g} s per server and round")
     py = sys.executable
-    rates: dict[str, list[float]] = {"listen": [], "gui": [], "floor": [], "bare": []}
+    rates: dict[str, list[float]] = {"listen": [], "gui": [], "floor": [], "bare": [], "floor_uv": []}
     cpu: dict[str, list[float]] = {name: [] for name in rates}
     lost = 0
     stalls: list[float] = []
@@ -218,6 +221,10 @@ def main() -> int:
             "bare": Server(
                 "bare", [py, str(FLOORS / "floor_server.py")], base,
                 lambda line: line.split()[1] if line.startswith("ready ") else None,
+            ),
+            "floor_uv": Server(
+                "floor_uv", [py, str(FLOORS / "floor_server.py"), "--db", str(tmpdir / "floor-uv.sqlite3"), "--uvloop"],
+                base, lambda line: line.split()[1] if line.startswith("ready ") else None,
             ),
         }  # fmt: skip
         first = 0
@@ -252,6 +259,7 @@ def main() -> int:
         "listener_ratio": [a / b for a, b in zip(rates["listen"], rates["floor"], strict=True)],
         "gui_ratio": [a / b for a, b in zip(rates["gui"], rates["listen"], strict=True)],
         "stored_ratio": [a / b for a, b in zip(rates["listen"], rates["bare"], strict=True)],
+        "uv_floor_ratio": [a / b for a, b in zip(rates["listen"], rates["floor_uv"], strict=True)],
     }
     for name, values in per_round.items():
         print(f"{name} per round: median {statistics.median(values):.2f}, spread {min(values):.2f}–{max(values):.2f}")
@@ -260,6 +268,7 @@ def main() -> int:
     stored_ratio = medians["listen"] / medians["bare"]
     max_stall = max(stalls, default=0.0)
     cpu_ratio = statistics.median(cpu["floor"]) / statistics.median(cpu["listen"])
+    uv_floor_ratio = medians["listen"] / medians["floor_uv"]
     verdict = "met" if listener_ratio >= TARGET else "MISSED"
     print(f"listen vs the same-work floor: {listener_ratio:.2f} (target ≥ {TARGET}: {verdict})")
     gui_verdict = "met" if gui_ratio >= TARGET else "MISSED"
@@ -267,7 +276,8 @@ def main() -> int:
     print(f"lost rows: {lost} (target 0)")
     print(
         f"listener_ratio={listener_ratio:.2f} gui_ratio={gui_ratio:.2f} stored_ratio={stored_ratio:.2f} "
-        f"lost={lost} max_stall_ms={max_stall:.0f} cpu_ratio={cpu_ratio:.2f} load={args.load}"
+        f"lost={lost} max_stall_ms={max_stall:.0f} cpu_ratio={cpu_ratio:.2f} uv_floor_ratio={uv_floor_ratio:.2f} "
+        f"load={args.load}"
     )
     return 0
 

@@ -43,6 +43,7 @@ BENCHES: list[tuple[str, list[str], list[str], list[Check]]] = [
             ("lost", "0", lambda v: v == 0),
             ("max_stall_ms", "≤ 50 (GUI under load)", lambda v: v <= 50),
             ("cpu_ratio", "reported (floor's CPU per request / listen's)", lambda v: True),
+            ("uv_floor_ratio", "reported (listen / the floor on uvloop)", lambda v: True),
         ],
     ),
     (

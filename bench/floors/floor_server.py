@@ -1,8 +1,9 @@
 """A floor for the listener bench, in its own process: aiohttp answering every request, storing nothing or
 committing each request to SQLite (WAL, synchronous=NORMAL) before answering — the work the listener must do.
 
-``python bench/floors/floor_server.py [--db PATH]``: binds a free port on 127.0.0.1, prints ``ready <url>``,
-serves until SIGTERM. Standard library and aiohttp only: anyone can run it beside the console.
+``python bench/floors/floor_server.py [--db PATH] [--uvloop]``: binds a free port on 127.0.0.1, prints ``ready <url>``,
+serves until SIGTERM. Standard library and aiohttp only (``--uvloop``: on uvloop's event loop, as the console's
+listener runs where uvloop is installed): anyone can run it beside the console.
 """
 
 from __future__ import annotations
@@ -54,7 +55,15 @@ async def serve(db: str | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="commit each request to this SQLite file before answering")
-    asyncio.run(serve(parser.parse_args().db))
+    parser.add_argument("--uvloop", action="store_true", help="run on uvloop's event loop")
+    args = parser.parse_args()
+    if args.uvloop:
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(serve(args.db))
+    else:
+        asyncio.run(serve(args.db))
     return 0
 
 

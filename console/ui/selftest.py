@@ -119,9 +119,17 @@ async def _drive(console: Any) -> dict[str, Any]:
             checks.append({"provider": pid, "operation": "log_rows", "ok": rows > 0, "rows": rows})
         checks.append(await _pictures(console))
         checks.append(await _scenario(console))
+        checks.append(_event_loop(console))
     finally:
         await console.stop()
     return {"ok": bool(checks) and all(c["ok"] for c in checks), "checks": checks}
+
+
+def _event_loop(console: Any) -> dict[str, Any]:
+    """The listener serves on uvloop wherever the console depends on it (not Windows): the bundle must carry it."""
+    kind = console.listener.server.loop_kind if console.listener is not None else ""
+    wanted = "asyncio" if sys.platform == "win32" else "uvloop"
+    return {"provider": "*", "operation": "event loop", "ok": kind == wanted, "loop": kind, "wanted": wanted}
 
 
 async def _scenario(console: Any) -> dict[str, Any]:

@@ -23,3 +23,5 @@ def test_the_self_test_drives_every_provider_and_passes() -> None:
     assert set(pictures["series"]) == set(all_providers())
     assert pictures["png_saved"] == [True, True, True]
     assert any(c["operation"].startswith("callback") for c in report["checks"])  # the virtual phone's callbacks
+    loop = next(c for c in report["checks"] if c["operation"] == "event loop")
+    assert loop["loop"] == ("asyncio" if sys.platform == "win32" else "uvloop")
