@@ -282,7 +282,7 @@ def test_proxy_survives_trims(store: LogStore, model: LogTableModel, proxy: LogF
 
 
 def test_a_flood_of_rows_slows_the_flushes_and_a_trickle_speeds_them_up() -> None:
-    """Under a listener's load the log repaints four times a second, not twenty (each repaint pauses the listener)."""
+    """Under a listener's load the log repaints twice a second, not twenty times (each repaint pauses the listener)."""
     from console.ui import log_model
 
     store = LogStore(capacity=1000)
