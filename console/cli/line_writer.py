@@ -30,6 +30,7 @@ class LineWriter:
     def __init__(self, line_of: Callable[..., dict[str, Any]], stream: TextIO | None = None) -> None:
         self.line_of = line_of
         self.stream = stream if stream is not None else sys.stdout
+        self.closed_by_reader = False  # the stream refused a write: later lines are dropped, not a traceback
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="json lines", daemon=True)
         self._thread.start()
@@ -56,8 +57,12 @@ class LineWriter:
             done = batch[-1] is _DONE
             if done:
                 batch.pop()
-            self.stream.write("".join(batch))
-            self.stream.flush()
+            if not self.closed_by_reader:
+                try:
+                    self.stream.write("".join(batch))
+                    self.stream.flush()
+                except (OSError, ValueError):  # the reader went away (a closed pipe): nobody left to tell
+                    self.closed_by_reader = True
             if done:
                 return
 

@@ -77,3 +77,18 @@ def test_a_line_with_text_that_is_not_valid_unicode_is_written_escaped() -> None
     writer.close()
     assert json.loads(stream.getvalue()) == {"text": "header \udc80 byte"}
     assert stream.getvalue().isascii()
+
+
+class ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError("the reader went away")
+
+
+def test_a_reader_that_went_away_ends_the_writing_not_the_writer() -> None:
+    stream = ClosedPipe()
+    writer = LineWriter(lambda n: {"n": n}, stream)
+    writer.put(1)
+    writer.put(2)
+    writer.close()
+    assert writer.closed_by_reader
+    assert not writer._thread.is_alive()  # it drained and stopped on close, no traceback on the way
