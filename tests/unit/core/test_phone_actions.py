@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from console.core.models import Exchange, Outcome
+from console.core.models import Exchange
 from console.core.phone_actions import phone_action_of
 from console.scenarios.recording import _action_of
 from console.ui.lane_chart import phone_action
+from tests.helpers.exchanges import exchange
 
 DESTINATION = "+79670311122"
 
 
-def callback(channel: str, message: str, outcome: Outcome = Outcome.OK, error_code: str | None = None) -> Exchange:
-    return Exchange(
-        id="x-1", seq=0, started_at=0.0, provider="any", operation="webhook", env="listener", method="POST",
-        url="http://127.0.0.1:1/hooks/any", request_headers=(), request_body="", outcome=outcome, channel=channel,
-        message=message, error_code=error_code,
-    )  # fmt: skip
+def callback(channel: str, message: str) -> Exchange:
+    return exchange(operation="webhook", env="listener", url="http://127.0.0.1:1/hooks/any", status=None,
+                    provider="any", channel=channel, message=message)  # fmt: skip
 
 
 # (channel, message, action the phone can do again, words for the timeline, the callback's own words)

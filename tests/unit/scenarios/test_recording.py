@@ -12,6 +12,7 @@ from console.core.models import Exchange, Outcome, Verification, VerificationSta
 from console.scenarios.model import Step
 from console.scenarios.parsing import parse_text
 from console.scenarios.recording import record_scenario, save_scenario, toml_value
+from tests.helpers.exchanges import exchange
 
 T0 = 1_764_000_000.0
 CODE = "482913"
@@ -19,22 +20,8 @@ TO = "+447911123456"
 
 
 def _ex(xid: str, at: float, operation: str = "send", **changes: Any) -> Exchange:
-    values: dict[str, Any] = {
-        "id": xid,
-        "seq": 0,
-        "started_at": T0 + at,
-        "provider": "ycloud",
-        "operation": operation,
-        "env": "simulator",
-        "method": "POST",
-        "url": "http://127.0.0.1:1/x",
-        "request_headers": (),
-        "request_body": "",
-        "outcome": Outcome.OK,
-        "status": 200,
-        "verification_id": "v-1",
-    }
-    return Exchange(**(values | changes))
+    values = {"id": xid, "started_at": T0 + at, "provider": "ycloud", "operation": operation, "verification_id": "v-1"}
+    return exchange(**(values | changes))
 
 
 def _verification(**changes: Any) -> Verification:

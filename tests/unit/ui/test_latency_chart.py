@@ -21,29 +21,15 @@ from console.core.logstore import LogStore
 from console.core.models import Exchange, Outcome
 from console.ui import theme
 from console.ui.latency_chart import LatencyChart, is_provider_call
+from tests.helpers.exchanges import exchange
 
 ROOT = Path(__file__).resolve().parents[3]
 T0 = 1_764_000_000.0
 
 
 def _ex(xid: str, at: float, provider: str, latency: float | None, **changes: Any) -> Exchange:
-    values: dict[str, Any] = {
-        "id": xid,
-        "seq": 0,
-        "started_at": at,
-        "provider": provider,
-        "operation": "send",
-        "channel": "sms",
-        "env": "simulator",
-        "method": "POST",
-        "url": "http://127.0.0.1:1/x",
-        "request_headers": (),
-        "request_body": "",
-        "outcome": Outcome.OK,
-        "status": 200,
-        "latency_ms": latency,
-    }
-    return Exchange(**(values | changes))
+    values = {"id": xid, "started_at": at, "provider": provider, "channel": "sms", "latency_ms": latency}
+    return exchange(**(values | changes))
 
 
 def _rows() -> list[Exchange]:

@@ -19,27 +19,13 @@ from console.ui.lane_chart import clock, lay_out, phone_action
 from console.ui.privacy import PRIVACY
 from console.ui.swimlanes import GUTTER, HEADER, HEIGHT, SwimlaneView
 from console.ui.timeline_view import TimelineView
+from tests.helpers.exchanges import exchange
 
 T0 = 1_764_000_000.0
 
 
 def _ex(xid: str, at: float, operation: str = "send", **changes: Any) -> Exchange:
-    values: dict[str, Any] = {
-        "id": xid,
-        "seq": 0,
-        "started_at": at,
-        "provider": "zadarma",
-        "operation": operation,
-        "env": "simulator",
-        "method": "POST",
-        "url": "http://127.0.0.1:1/x",
-        "request_headers": (),
-        "request_body": "",
-        "outcome": Outcome.OK,
-        "status": 200,
-        "verification_id": "v-1",
-    }
-    return Exchange(**(values | changes))
+    return exchange(**({"id": xid, "started_at": at, "operation": operation, "verification_id": "v-1"} | changes))
 
 
 @dataclass
