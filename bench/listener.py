@@ -164,6 +164,11 @@ def stored_numbers(history: Path) -> set[int]:
     return {int(found.group(1)) for (data,) in rows if (found := NUMBER.search(data))}
 
 
+def floor_ready(line: str) -> str | None:
+    """The URL in a floor server's ``ready <url>`` line."""
+    return line.split()[1] if line.startswith("ready ") else None
+
+
 def history_of(home: Path) -> Path:
     """The console's history file for this OTP_CONSOLE_HOME (as the console computes it)."""
     before = os.environ.get("OTP_CONSOLE_HOME")
@@ -216,15 +221,15 @@ def main() -> int:
             ),
             "floor": Server(
                 "floor", [py, str(FLOORS / "floor_server.py"), "--db", str(tmpdir / "floor.sqlite3")], base,
-                lambda line: line.split()[1] if line.startswith("ready ") else None,
+                floor_ready,
             ),
             "bare": Server(
                 "bare", [py, str(FLOORS / "floor_server.py")], base,
-                lambda line: line.split()[1] if line.startswith("ready ") else None,
+                floor_ready,
             ),
             "floor_uv": Server(
                 "floor_uv", [py, str(FLOORS / "floor_server.py"), "--db", str(tmpdir / "floor-uv.sqlite3"), "--uvloop"],
-                base, lambda line: line.split()[1] if line.startswith("ready ") else None,
+                base, floor_ready,
             ),
         }  # fmt: skip
         first = 0
