@@ -84,9 +84,7 @@ class LogFilterProxy(QAbstractTableModel):
         return None if exchange is None else self._source.value(exchange, index.column(), role)
 
     def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan) -> None:  # type: ignore[override]
-        exchange = self._exchange(index.row())
-        if exchange is not None:
-            self._source.fill(exchange, index.column(), roles)
+        self._source.fill(self._exchange(index.row()), index.column(), roles)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         return self._source.headerData(section, orientation, role)

@@ -279,11 +279,10 @@ class LogTableModel(QAbstractTableModel):
     def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan) -> None:  # type: ignore[override]
         """Every role of a cell in one call (Qt's delegates ask for seven at once): see :meth:`value`."""
         row = index.row()
-        if 0 <= row < len(self._rows):
-            self.fill(self._rows[row], index.column(), roles)
+        self.fill(self._rows[row] if 0 <= row < len(self._rows) else None, index.column(), roles)
 
-    def fill(self, exchange: Exchange, column: int, roles: QModelRoleDataSpan) -> None:
-        """Set each of ``roles`` for ``exchange``'s cell in ``column`` (cleared where the cell has nothing for it).
+    def fill(self, exchange: Exchange | None, column: int, roles: QModelRoleDataSpan) -> None:
+        """Set each of ``roles`` for ``exchange``'s cell in ``column``; cleared where it has nothing (None: all).
 
         One call from Qt per cell instead of one per role: each call from Qt's thread into Python waits for the
         interpreter lock, which a busy listener thread holds (seven calls per cell made the log's repaint under
@@ -291,7 +290,7 @@ class LogTableModel(QAbstractTableModel):
         """
         for role_data in cast("Iterable[QModelRoleData]", roles):  # iterable, though the stubs do not say so
             role = role_data.role()
-            value = self.value(exchange, column, role) if role in _SERVED_ROLES else None
+            value = self.value(exchange, column, role) if exchange is not None and role in _SERVED_ROLES else None
             if value is None:
                 role_data.clearData()  # Qt's delegate reuses its role data from cell to cell: no value is a value
             else:

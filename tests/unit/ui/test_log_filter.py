@@ -60,6 +60,10 @@ def test_every_role_of_multi_data_is_what_data_says(
                 proxy.multiData(index, QModelRoleDataSpan(role_data))
                 assert role_data.data() == proxy.data(index, role), (row, column, role)
     assert proxy.index(0, 0).data() == model.index(proxy.mapToSource(proxy.index(0, 0)).row(), 0).data()
+    display = reused[int(Qt.ItemDataRole.DisplayRole)]
+    assert display.data() is not None
+    proxy.multiData(model.index(99, 0), QModelRoleDataSpan(display))  # no such row: what the last cell left goes
+    assert display.data() is None
 
 
 def test_a_painted_log_asks_python_once_per_cell_not_once_per_role(
