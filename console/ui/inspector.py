@@ -1,19 +1,27 @@
-"""The lower pane: the selected exchange and, in a second tab, its verification's timeline, kept current."""
+"""The lower pane: the selected exchange and, in a second tab, its verification's timeline, kept current.
+
+The timeline tab is built when it is first needed (its tab opened, a row of a verification selected, a message
+on the virtual phone): its modules (swim lanes, lane layout) cost ~10 ms that the window's start would wait for.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from console.ui.detail_view import DetailView
 from console.ui.excepthook import spawn
-from console.ui.timeline_view import TimelineView
 
 if TYPE_CHECKING:
     from console.core.logstore import LogStore
+    from console.core.models import Verification
     from console.service.console_service import ConsoleService
+    from console.ui.timeline_view import TimelineView
+
+TIMELINE_TAB = 1
+TIMELINE_TITLE = "Verification timeline"
 
 
 class InspectorTabs(QTabWidget):
@@ -26,19 +34,66 @@ class InspectorTabs(QTabWidget):
 
     Attributes:
         detail: the selected exchange: request, response, notes.
-        timeline: the verification the selected exchange belongs to.
         service: returns the running service (None until the core has started); its book holds the verifications.
     """
 
     def __init__(self, store: LogStore, service: Callable[[], ConsoleService | None]) -> None:
         super().__init__()
         self.setObjectName("lower_tabs")
+        self.store = store
         self.service = service
         self.detail = DetailView()
-        self.timeline = TimelineView(store)
+        self._timeline: TimelineView | None = None
+        self._when_built: list[Callable[[TimelineView], object]] = []
+        self._stand_in: QWidget | None = QWidget()  # the timeline's tab until it is built
         self.addTab(self.detail, "Exchange")
-        self.addTab(self.timeline, "Verification timeline")
-        self.timeline.expired.connect(self.expire)
+        self.addTab(self._stand_in, TIMELINE_TITLE)
+        self.currentChanged.connect(self._on_current_changed)
+
+    @property
+    def timeline(self) -> TimelineView:
+        """The verification the selected exchange belongs to, as swim lanes and steps (built on first use)."""
+        if self._timeline is None:
+            from console.ui.timeline_view import TimelineView
+
+            view = self._timeline = TimelineView(self.store)
+            view.expired.connect(self.expire)
+            current = self.currentIndex()
+            self.blockSignals(True)  # the tab is swapped, not changed: no currentChanged for it
+            try:
+                self.removeTab(TIMELINE_TAB)
+                self.insertTab(TIMELINE_TAB, view, TIMELINE_TITLE)
+                self.setCurrentIndex(current)
+            finally:
+                self.blockSignals(False)
+            if self._stand_in is not None:
+                self._stand_in.deleteLater()
+                self._stand_in = None
+            for hook in self._when_built:
+                hook(view)
+            self._when_built.clear()
+        return self._timeline
+
+    @property
+    def timeline_built(self) -> bool:
+        """Whether the timeline tab exists yet (reading :attr:`timeline` builds it)."""
+        return self._timeline is not None
+
+    @property
+    def shown_verification(self) -> Verification | None:
+        """The verification the timeline shows (None while it shows none, or is not built yet)."""
+        return self._timeline.verification if self._timeline is not None else None
+
+    def when_timeline_built(self, hook: Callable[[TimelineView], object]) -> None:
+        """Call ``hook(timeline)`` once the timeline exists: now if it does (to connect to its signals)."""
+        if self._timeline is not None:
+            hook(self._timeline)
+        else:
+            self._when_built.append(hook)
+
+    def _on_current_changed(self, index: int) -> None:
+        if index == TIMELINE_TAB:
+            _ = self.timeline  # opening its tab builds it
 
     def show_exchange(self, exchange: Any) -> None:
         """Show the row; when it belongs to a verification, show that too (a callback brings its timeline up)."""
@@ -82,14 +137,15 @@ class InspectorTabs(QTabWidget):
 
     def refresh(self, verification: Any) -> None:
         """A verification changed: show it anew when it is the one in the timeline."""
-        shown = self.timeline.verification
+        shown = self.shown_verification
         if shown is not None and shown.id == verification.id:
             self.timeline.show_verification(verification)
 
     def refresh_privacy(self) -> None:
         """Show both panes again, masked or not as the privacy switch now says."""
         self.detail.show_exchange(self.detail.exchange)
-        self.timeline.show_verification(self.timeline.verification)
+        if self._timeline is not None:
+            self._timeline.show_verification(self._timeline.verification)
 
     def expire(self, vid: str) -> None:
         """A pending verification's window closed: mark it expired (saved and announced by the book)."""

@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -126,7 +124,7 @@ class LogView(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count_label)
 
-        self.table = _LogTable()
+        self.table = _LogTable(self._fit_columns)
         self._setup_table()
 
         layout = QVBoxLayout(self)
@@ -180,12 +178,6 @@ class LogView(QWidget):
             self._natural[column] = max(cell, heading) + 14
         self._fit_columns()
         header.sectionResized.connect(self._on_section_resized)
-        table.viewport().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._fit_columns()
-        return False
 
     def _fit_columns(self) -> None:
         """Column widths for the table's width: natural ones with room, else the elidable columns give way.
@@ -199,7 +191,7 @@ class LogView(QWidget):
         table = self.table
         shown = [c for c in self._natural if not table.isColumnHidden(c)]
         widths = {c: self._natural[c] for c in shown}
-        room = table.viewport().width() - RESULT_MIN_WIDTH
+        room = table.viewport_width - RESULT_MIN_WIDTH
         shrinking = [c for c in shown if c in self._least]
         if sum(widths.values()) > room and shrinking:
             budget = room - sum(w for c, w in widths.items() if c not in self._least)
@@ -394,7 +386,23 @@ class LogView(QWidget):
 
 
 class _LogTable(QTableView):
-    """The log's table: while it paints, background threads pause (see :mod:`console.core.foreground`)."""
+    """The log's table: while it paints, background threads pause (see :mod:`console.core.foreground`).
+
+    ``on_resize`` is called whenever the viewport changes size (the scroll area's :meth:`resizeEvent` receives
+    the viewport's resize events, only those), so the columns are fitted without asking for ``viewport()``:
+    the first call returning a bare ``QWidget*`` makes PySide create every QtWidgets class it had left for
+    later, ~10 ms of start-up.
+    """
+
+    def __init__(self, on_resize: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_resize = on_resize
+        self.viewport_width = self.contentsRect().width()  # until Qt lays the viewport out
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewport_width = event.size().width()
+        self._on_resize()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         with FOREGROUND.working():

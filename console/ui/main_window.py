@@ -55,7 +55,8 @@ class MainWindow(FittedWindow):
         gate: the real-send consent and spend guard; asks through :meth:`ask_live_consent`, looked up per call.
         pipeline: runs what the forms submit and look up; its results are announced by ``result_shown``.
         exporter: the File menu's exports (HAR, JSON lines, evidence).
-        lower_tabs: the detail pane and the verification timeline (``detail``, ``timeline``), after build_panes.
+        lower_tabs: the detail pane and the verification timeline (``detail``, ``timeline``), after build_panes;
+            the timeline is built when first needed (:attr:`timeline` builds it).
 
     Signals:
         closing(): the user closed the window; the app then shuts the core down.
@@ -81,7 +82,7 @@ class MainWindow(FittedWindow):
         self.gate = RealSendGate(lambda *question: self.ask_live_consent(*question))
         self.pipeline = SendPipeline(self.gate, lambda pid: self.forms[pid], lambda xid: self.log.select_exchange(xid))
         self.pipeline.result_shown.connect(self.result_shown)
-        self.exporter = Exporter(store, self, lambda: self.timeline.verification, self.statusBar().showMessage)
+        self.exporter = Exporter(store, self, lambda: self.lower_tabs.shown_verification, self.statusBar().showMessage)
         self.history_dialog: HistoryDialog | None = None
         self._pages: dict[str, QWidget] = {}  # entries under the providers that are not a provider (Scenarios)
 
@@ -105,7 +106,6 @@ class MainWindow(FittedWindow):
 
         self.log: LogView
         self.detail: DetailView
-        self.timeline: TimelineView
         self.listener_panel: ListenerPanel
         self.lower_tabs: InspectorTabs
         self.latency: LatencyChart
@@ -175,13 +175,13 @@ class MainWindow(FittedWindow):
         top = self.log_pane = LogPane(self.store, self.menu.latency_chart)
         self.listener_panel, self.log, self.latency = top.listener_panel, top.log, top.latency
         self.lower_tabs = InspectorTabs(self.store, lambda: self.service)
-        self.detail, self.timeline = self.lower_tabs.detail, self.lower_tabs.timeline
+        self.detail = self.lower_tabs.detail
         _replace(self._inner["right"], [top, self.lower_tabs])
         self.log.exchange_selected.connect(self.lower_tabs.show_exchange)
         self.bridge.phone_received.connect(self.lower_tabs.add_phone_message)  # the timeline's phone lane
         self.detail.reopen_requested.connect(self.reopen)
         self.detail.debug_requested.connect(self.debug_exchange)
-        self.timeline.exchange_chosen.connect(self.log.select_exchange)
+        self.lower_tabs.when_timeline_built(lambda timeline: timeline.exchange_chosen.connect(self.log.select_exchange))
         QShortcut(QKeySequence("Ctrl+F"), self, self.log.focus_filter)
         self.store.on_cleared(self._on_log_cleared)
         self._panes_built = True
@@ -202,6 +202,11 @@ class MainWindow(FittedWindow):
         """Open the latency chart beside the log (pyqtgraph loads then), or close it."""
         if self._panes_built:
             self.log_pane.show_chart(on)
+
+    @property
+    def timeline(self) -> TimelineView:
+        """The verification timeline (the lower pane's second tab), built on first use: see :mod:`inspector`."""
+        return self.lower_tabs.timeline
 
     @property
     def profiles(self) -> ProfileController | None:

@@ -37,7 +37,9 @@ class ScenarioControls:
         self.pane.exchange_chosen.connect(window.log.select_exchange)
         self.pane.verification_chosen.connect(window.lower_tabs.show_verification_id)
         self.pane.folder_changed.connect(lambda chosen: app.remember(scenarios_dir=chosen))
-        window.timeline.save_requested.connect(lambda verification: spawn(self.save(verification)))
+        window.lower_tabs.when_timeline_built(
+            lambda timeline: timeline.save_requested.connect(lambda verification: spawn(self.save(verification)))
+        )
         self.pane.reload()
 
     def _rig(self) -> Rig | None:

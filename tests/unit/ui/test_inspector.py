@@ -154,3 +154,55 @@ def test_a_final_verification_is_left_as_it_is(tabs: InspectorTabs, book: Verifi
     found = book.peek("v-1")
     assert found is not None
     assert found.state is VerificationState.VERIFIED
+
+
+def test_the_timeline_is_built_when_its_tab_is_opened(tabs: InspectorTabs) -> None:
+    built: list[object] = []
+    tabs.when_timeline_built(built.append)
+    assert not tabs.timeline_built  # start-up does not pay for the swim lanes
+    assert tabs.shown_verification is None
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Exchange", "Verification timeline"]
+
+    tabs.setCurrentIndex(1)  # as a click on its tab does
+
+    assert tabs.timeline_built
+    assert built == [tabs.timeline]  # the hooks ran once, with the view now in the tab
+    assert tabs.currentWidget() is tabs.timeline
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Exchange", "Verification timeline"]
+    late: list[object] = []
+    tabs.when_timeline_built(late.append)  # once built, a hook runs at once
+    assert late == [tabs.timeline]
+
+
+def test_a_row_of_a_verification_builds_the_timeline_behind_the_detail_tab(
+    tabs: InspectorTabs, book: VerificationBook
+) -> None:
+    tabs.show_exchange(_exchange("x-0", verification_id=None))
+    tabs.refresh(_verification())
+    tabs.refresh_privacy()
+    assert not tabs.timeline_built  # nothing for it to show yet
+
+    book.put(_verification())
+    tabs.show_exchange(_exchange("x-1"))
+
+    assert tabs.timeline_built
+    assert tabs.currentWidget() is tabs.detail  # built behind, not brought up
+    assert tabs.shown_verification is not None
+    assert tabs.shown_verification.id == "v-1"
+
+
+def test_a_phone_message_before_the_timeline_exists_reaches_its_phone_lane(qtbot: QtBot) -> None:
+    from tests.unit.ui.test_swimlanes import SMS, _exchanges
+    from tests.unit.ui.test_swimlanes import _verification as lanes_verification
+
+    store, book = LogStore(), VerificationBook()
+    store.extend(_exchanges())
+    service = SimpleNamespace(book=book)
+    tabs = InspectorTabs(store, lambda: service)  # type: ignore[arg-type,return-value]
+    qtbot.addWidget(tabs)
+    tabs.add_phone_message(SMS)  # the phone received it while the timeline tab was still a stand-in
+    verification = lanes_verification()
+    book.put(verification)
+    tabs.show_exchange(store.snapshot()[0])
+    assert tabs.shown_verification is not None
+    assert "SMS · 4821" in [m.label for m in tabs.timeline.lanes.marks()]

@@ -134,3 +134,26 @@ def test_a_column_the_user_sized_stays(view: tuple[LogView, LogStore], qtbot: Qt
     qtbot.waitUntil(lambda: log.table.viewport().width() < 600)
 
     assert header.sectionSize(Column.OPERATION) == 200
+
+
+def test_columns_refit_when_the_scroll_bar_takes_room(view: tuple[LogView, LogStore], qtbot: QtBot) -> None:
+    """The fit follows the viewport, not the frame: rows enough for a scroll bar narrow it, the columns follow."""
+    log, store = view
+    log.resize(700, 200)  # narrow enough that the columns give way, not to their least
+    log.show()
+    qtbot.waitExposed(log)
+    table, header = log.table, log.table.horizontalHeader()
+    assert not table.verticalScrollBar().isVisible()
+    wide = table.viewport().width()
+
+    store.extend([_exchange(id=f"x-{n}") for n in range(60)])
+    log.model.flush_now()
+    qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible())
+    qtbot.waitUntil(lambda: table.viewport().width() < wide)
+
+    assert table.viewport_width == table.viewport().width()  # what the fit measures
+    shown = [c for c in Column if not table.isColumnHidden(c)]
+    right = max(header.sectionPosition(c) + header.sectionSize(c) for c in shown)
+    assert right <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.sectionSize(Column.RESULT) >= RESULT_MIN_WIDTH  # the others gave way for the bar's width

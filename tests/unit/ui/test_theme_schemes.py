@@ -31,6 +31,8 @@ def restored_palette(qapp: QApplication) -> Iterator[QApplication]:
     for follower in qapp.findChildren(theme._SchemeFollower):
         follower.setParent(None)
         follower.deleteLater()
+    if hasattr(qapp, theme._FOLLOWED):
+        delattr(qapp, theme._FOLLOWED)
     qapp.setPalette(before)
 
 
