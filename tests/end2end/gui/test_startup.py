@@ -53,3 +53,22 @@ def test_exit_after_shown_reports_first_frame_then_ready(tmp_path: Path) -> None
     ).stdout.split()
     assert [out[0], out[2]] == ["shown", "ready"]
     assert 0 < float(out[1]) <= float(out[3])
+
+
+def test_the_complete_window_waits_for_nothing_it_does_not_show(tmp_path: Path) -> None:
+    """Start-up's budget: the timeline tab (built when first needed) and the network stack load after the window."""
+    script = (
+        "import sys\n"
+        "from console.__main__ import main\n"
+        "main([])\n"
+        "later = ('console.ui.timeline_view', 'console.ui.swimlanes', 'console.ui.lane_chart', 'httpx', 'aiohttp')\n"
+        "print('loaded', *sorted(name for name in later if name in sys.modules))\n"
+    )
+    env = dict(
+        os.environ, OTP_CONSOLE_EXIT_AFTER_SHOWN="1", OTP_CONSOLE_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.splitlines()
+    assert [line.split()[0] for line in out[:2]] == ["shown", "ready"]  # the window was complete
+    assert out[-1] == "loaded"
