@@ -1,11 +1,11 @@
 """Benchmark of the live log pane: 100k rows appended in bursts into a shown LogView.
 
 Run from the repository root: ``python bench/log_pane.py`` (offscreen unless QT_QPA_PLATFORM is set).
-A background thread appends bursts to a ``LogStore(100_000)`` while the Qt event loop runs, so the model's
-flush timer, the proxy and the table's painting all take part. Measured: end-to-end rows/s (first append
-to the last row present in the model), the worst lateness of a 5 ms GUI timer (event-loop stall), the
-model's flush times and peak RSS. A second phase appends 20,000 more rows so the front gets trimmed.
-The last line is the summary: ``rows=100000 rows_per_s=… max_stall_ms=… peak_mb=…``.
+A background thread appends bursts to a ``LogStore`` holding ``--rows`` (100k) while the Qt event loop runs,
+so the model's flush timer, the proxy and the table's painting all take part. Measured: end-to-end rows/s
+(first append to the last row present in the model), the worst lateness of a 5 ms GUI timer (event-loop
+stall), the model's flush times and peak RSS. A second phase appends a fifth as many again (20,000) so the
+front gets trimmed. The last line is the summary: ``rows=100000 rows_per_s=… max_stall_ms=… peak_mb=…``.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    store = LogStore(capacity=100_000)
+    store = LogStore(capacity=args.rows)  # full after phase 1: phase 2 trims
     view = LogView(store)
     view.set_providers([(p, p.title()) for p in PROVIDERS])
     view.resize(1400, 800)
@@ -233,7 +233,7 @@ def main() -> None:
 
     flushes.clear()
     meter.reset()
-    trim_rows = 20_000
+    trim_rows = max(1, args.rows // 5)
     trim_elapsed = run_phase(app, view, store, trim_rows, args.burst, args.pause_ms / 1000, args.producer)
     assert view.model.rowCount() == store.capacity == len(store)
     assert view.model.first_seq == store.first_seq
