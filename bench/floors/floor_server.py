@@ -57,13 +57,13 @@ def main() -> int:
     parser.add_argument("--db", help="commit each request to this SQLite file before answering")
     parser.add_argument("--uvloop", action="store_true", help="run on uvloop's event loop")
     args = parser.parse_args()
+    loop_factory = None  # asyncio's own loop
     if args.uvloop:
         import uvloop
 
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(serve(args.db))
-    else:
-        asyncio.run(serve(args.db))
+        loop_factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(serve(args.db))
     return 0
 
 

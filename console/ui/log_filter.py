@@ -52,7 +52,7 @@ class LogFilterProxy(QAbstractTableModel):
         self._indexes: dict[int, QModelIndex] = {}  # by row * columns + column
         source.rowsAboutToBeRemoved.connect(self._on_source_trimming)
         source.rowsInserted.connect(self._on_source_inserted)
-        source.modelReset.connect(self._on_source_reset)
+        source.modelReset.connect(self._reset)
         source.dataChanged.connect(self._on_source_data_changed)
 
     # -- the Qt model -------------------------------------------------------------------------------------
@@ -208,9 +208,6 @@ class LogFilterProxy(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), self._count, self._count + last - first)
         self._count += last - first + 1
         self.endInsertRows()
-
-    def _on_source_reset(self) -> None:
-        self._reset()
 
     def _reset(self) -> None:
         self.beginResetModel()
